@@ -1,0 +1,74 @@
+"""Site structure: the home page, standard pages (privacy, imprint, how to take part) and images."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+
+BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+
+
+class CustomImage(AbstractImage):
+    """A picture, with the consent of the people it shows recorded next to it."""
+
+    people_consent = models.BooleanField(
+        _("the people shown agreed to publication"),
+        default=False,
+        help_text=_("Tick only if everyone recognisable in the picture agreed to its publication."),
+    )
+
+    admin_form_fields = Image.admin_form_fields + ("people_consent",)
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+
+class CustomRendition(AbstractRendition):
+    """A resized copy of a :class:`CustomImage`."""
+
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class HomePage(Page):
+    """The start page of a district's directory."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "directory.OfferIndexPage",
+        "directory.OrganisationIndexPage",
+        "cms.StandardPage",
+    ]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from directory.models import Category, OfferIndexPage, OfferPage
+
+        context = super().get_context(request, *args, **kwargs)
+        offers = OfferPage.objects.public_current()
+        context["categories"] = Category.objects.all()
+        context["newest_offers"] = offers.order_by("-first_published_at")[:6]
+        context["offer_index"] = OfferIndexPage.objects.child_of(self).live().first()
+        return context
+
+
+class StandardPage(Page):
+    """A page of text: privacy, imprint, how to add an offer."""
+
+    body = RichTextField(_("text"), features=BODY_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")

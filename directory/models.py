@@ -1,0 +1,578 @@
+"""The domain of the directory: offers, the organisations behind them, and the taxonomy.
+
+An *offer* (Angebot) is something a newcomer can go to: a Sprachcafé, an
+office hour of the Migrationsberatung, a club's taster training. Every offer
+is a Wagtail page, so it has drafts, revisions and moderation for free; an
+offer is public only while its page is live and it is within its validity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .constants.categories import CATEGORIES
+from .constants.formats import OfferFormat
+from .constants.kinds import OfferKind
+from .constants.languages import SPOKEN_LANGUAGES
+from .constants.organisation_types import OrganisationType
+from .constants.sources import OfferSource
+from .constants.target_groups import TARGET_GROUPS
+from .constants.weekdays import Weekday
+from .forms import OfferPageForm
+from .validators import (
+    latitude_validators,
+    longitude_validators,
+    validate_phone,
+    validate_postcode,
+)
+
+# Small on purpose: submitters paste from Word and e-mails; we keep structure, not styling.
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+SOURCE_LANGUAGE = "de"
+
+
+# --- Taxonomy ---------------------------------------------------------------
+
+
+class Category(models.Model):
+    """One entry of the fixed category taxonomy (``constants.categories``)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    icon = models.CharField(_("icon"), max_length=40, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    @property
+    def label(self) -> str:
+        """The category's name in the active language."""
+        return str(_CATEGORY_LABELS.get(self.slug, self.slug))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class TargetGroup(models.Model):
+    """One entry of the fixed list of target groups (``constants.target_groups``)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+
+    @property
+    def label(self) -> str:
+        """The target group's name in the active language."""
+        return str(_TARGET_GROUP_LABELS.get(self.slug, self.slug))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SpokenLanguage(models.Model):
+    """A language that people at an offer speak (ISO 639 code)."""
+
+    code = models.CharField(_("ISO 639 code"), max_length=8, unique=True)
+    native_name = models.CharField(_("native name"), max_length=60)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order"]
+        verbose_name = _("spoken language")
+        verbose_name_plural = _("spoken languages")
+
+    @property
+    def label(self) -> str:
+        """The language's name in the reader's language."""
+        return str(_LANGUAGE_LABELS.get(self.code, self.native_name))
+
+    def __str__(self) -> str:
+        return self.label
+
+
+_CATEGORY_LABELS = {slug: label for slug, label, _icon in CATEGORIES}
+_TARGET_GROUP_LABELS = dict(TARGET_GROUPS)
+_LANGUAGE_LABELS = {code: label for code, label, _native in SPOKEN_LANGUAGES}
+
+
+# --- Organisations -----------------------------------------------------------
+
+
+class OrganisationIndexPage(Page):
+    """The list of all organisations; parent of every organisation page."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["directory.OrganisationPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("organisation list")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["organisations"] = (
+            OrganisationPage.objects.child_of(self).live().public().order_by("title")
+        )
+        return context
+
+
+class OrganisationPage(Page):
+    """An organisation that runs offers: a Verein, a welfare organisation, an office, a person.
+
+    The page title is the organisation's name. One organisation owns each offer,
+    so the same offer is not collected twice by different offices.
+    """
+
+    org_type = models.CharField(
+        _("type of organisation"), max_length=30, choices=OrganisationType.choices
+    )
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    website = models.URLField(_("website"), blank=True)
+    logo = models.ForeignKey(
+        "cms.CustomImage",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_("A moderator has checked that this organisation is who it says it is."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("org_type"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("town"), FieldPanel("email"), FieldPanel("phone"), FieldPanel("website")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("logo"),
+        FieldPanel("verified"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("description"),
+        index.FilterField("org_type"),
+    ]
+    parent_page_types = ["directory.OrganisationIndexPage"]
+    subpage_types: list[str] = []
+    api_fields = [APIField("org_type"), APIField("description"), APIField("town")]
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def public_offers(self) -> PageQuerySet:
+        """The organisation's offers that anybody may see today."""
+        return OfferPage.objects.public_current().filter(organisation=self).order_by("title")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["offers"] = self.public_offers().select_related("image")
+        return context
+
+
+# --- Offers ------------------------------------------------------------------
+
+
+class OfferPageQuerySet(PageQuerySet):
+    """Queries that encode who may see which offer."""
+
+    def public_current(self, on: dt.date | None = None) -> OfferPageQuerySet:
+        """Live, non-private offers within their validity on ``on`` (today by default).
+
+        This is the one definition of "public": pages, feeds and search use it.
+        """
+        on = on or timezone.localdate()
+        return (
+            self.live()
+            .public()
+            .filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on))
+            .filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on))
+        )
+
+
+OfferPageManager = PageManager.from_queryset(OfferPageQuerySet)
+
+
+class OfferIndexPage(Page):
+    """The list of all offers; parent of every offer page."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["directory.OfferPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("offer list")
+
+    def get_context(self, request, *args, **kwargs):
+        from search.views import offer_list_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(offer_list_context(request))
+        return context
+
+
+class Occurrence(NamedTuple):
+    """One concrete date on which an offer takes place."""
+
+    date: dt.date
+    start: dt.time | None
+    end: dt.time | None
+
+
+class OfferPage(Page):
+    """An offer for newcomers: what it is, when and where, who runs it, in which languages.
+
+    The page title is the offer's name. ``last_confirmed`` ("zuletzt bestätigt")
+    is the day somebody last said the offer still runs as described.
+    """
+
+    kind = models.CharField(_("kind of offer"), max_length=20, choices=OfferKind.choices)
+    summary = models.TextField(
+        _("short summary"),
+        max_length=300,
+        help_text=_("One or two plain sentences shown in lists and search results."),
+    )
+    description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
+    organisation = models.ForeignKey(
+        OrganisationPage,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=False,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+    )
+    categories = ParentalManyToManyField(
+        Category, verbose_name=_("categories"), related_name="offers"
+    )
+    target_groups = ParentalManyToManyField(
+        TargetGroup, verbose_name=_("target groups"), related_name="offers", blank=True
+    )
+    spoken_languages = ParentalManyToManyField(
+        SpokenLanguage,
+        verbose_name=_("languages spoken at the offer"),
+        related_name="offers",
+    )
+    interpreter_available = models.BooleanField(_("interpreter available"), default=False)
+
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    cost_note = models.CharField(
+        _("cost"),
+        max_length=200,
+        blank=True,
+        help_text=_("What it costs, and reductions, if it is not free."),
+    )
+    registration_required = models.BooleanField(_("registration needed"), default=False)
+    registration_note = models.CharField(_("how to register"), max_length=200, blank=True)
+    childcare = models.BooleanField(_("childcare provided"), default=False)
+    wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
+    format = models.CharField(
+        _("format"), max_length=20, choices=OfferFormat.choices, default=OfferFormat.IN_PERSON
+    )
+
+    schedule_note = models.CharField(
+        _("notes on the schedule"),
+        max_length=255,
+        blank=True,
+        help_text=_('For example "every 2nd Tuesday of the month" or "not in school holidays".'),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("For funded projects: after this day the offer is no longer shown."),
+    )
+
+    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    messenger = models.CharField(
+        _("messenger"),
+        max_length=100,
+        blank=True,
+        help_text=_('For example "Signal or WhatsApp: 0151 5550123".'),
+    )
+
+    image = models.ForeignKey(
+        "cms.CustomImage",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Describe what the picture shows, for people who cannot see it."),
+    )
+
+    last_confirmed = models.DateField(_("last confirmed"), default=timezone.localdate)
+    source = models.CharField(
+        _("source"), max_length=20, choices=OfferSource.choices, default=OfferSource.MODERATOR
+    )
+
+    objects = OfferPageManager()
+    base_form_class = OfferPageForm
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("organisation"),
+        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [FieldPanel("spoken_languages"), FieldPanel("interpreter_available")],
+            heading=_("Languages"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("is_free"), FieldPanel("cost_note")]),
+                FieldRowPanel(
+                    [FieldPanel("registration_required"), FieldPanel("registration_note")]
+                ),
+                FieldRowPanel([FieldPanel("childcare"), FieldPanel("wheelchair_accessible")]),
+                FieldPanel("format"),
+            ],
+            heading=_("Conditions"),
+        ),
+        MultiFieldPanel(
+            [
+                InlinePanel("weekly_slots", label=_("Weekly times")),
+                InlinePanel("dates", label=_("Single dates")),
+                FieldPanel("schedule_note"),
+                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+            ],
+            heading=_("When"),
+        ),
+        InlinePanel("locations", label=_("Places")),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_name"),
+                FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
+                FieldRowPanel([FieldPanel("website"), FieldPanel("messenger")]),
+            ],
+            heading=_("Contact"),
+        ),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
+        FieldRowPanel([FieldPanel("last_confirmed"), FieldPanel("source")]),
+    ]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("kind"),
+        index.RelatedFields("organisation", [index.SearchField("title")]),
+    ]
+    parent_page_types = ["directory.OfferIndexPage"]
+    subpage_types: list[str] = []
+    api_fields = [
+        APIField("kind"),
+        APIField("summary"),
+        APIField("description"),
+        APIField("organisation"),
+        APIField("is_free"),
+        APIField("wheelchair_accessible"),
+        APIField("childcare"),
+        APIField("last_confirmed"),
+    ]
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            errors["valid_until"] = _("The end of validity must not be before its start.")
+        if not self.is_free and not (self.cost_note or "").strip():
+            errors["cost_note"] = _("Say what the offer costs, or mark it as free of charge.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- What the pages show ---
+
+    def is_current(self, on: dt.date | None = None) -> bool:
+        """Whether the offer is within its validity on ``on`` (today by default)."""
+        on = on or timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or self.valid_until >= on
+        )
+
+    def has_translation(self, language: str | None = None) -> bool:
+        """Whether the offer's own text exists in ``language`` (German always does)."""
+        language = (language or get_language() or SOURCE_LANGUAGE).split("-")[0]
+        if language == SOURCE_LANGUAGE:
+            return True
+        return bool((getattr(self, f"summary_{language}", "") or "").strip())
+
+    def upcoming(self, limit: int = 3, on: dt.date | None = None) -> list[Occurrence]:
+        """The next ``limit`` dates, weekly slots and single dates merged, within validity."""
+        on = on or timezone.localdate()
+        start = max(on, self.valid_from) if self.valid_from else on
+        horizon = start + dt.timedelta(days=120)
+        if self.valid_until:
+            horizon = min(horizon, self.valid_until)
+        single = [
+            Occurrence(d.date, d.start_time, d.end_time)
+            for d in self.dates.all()
+            if start <= d.date <= horizon
+        ]
+        slots = list(self.weekly_slots.all())
+        weekly: list[Occurrence] = []
+        day = start
+        while slots and day <= horizon and len(weekly) < limit:
+            weekly += [
+                Occurrence(day, s.start_time, s.end_time)
+                for s in slots
+                if s.weekday == day.weekday()
+            ]
+            day += dt.timedelta(days=1)
+        found = sorted(single + weekly, key=lambda o: (o.date, o.start or dt.time.min))
+        return found[:limit]
+
+    @cached_property
+    def first_location(self) -> OfferLocation | None:
+        """The main place of the offer, if it has one."""
+        return self.locations.first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["translation_missing"] = not self.has_translation()
+        context["upcoming"] = self.upcoming(limit=5)
+        return context
+
+
+class OfferWeeklySlot(Orderable):
+    """A recurring weekly time, e.g. Tuesdays 15:00–17:00."""
+
+    page = ParentalKey(OfferPage, on_delete=models.CASCADE, related_name="weekly_slots")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+
+    panels = [
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("start_time"), FieldPanel("end_time")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("weekly time")
+        verbose_name_plural = _("weekly times")
+
+    def clean(self) -> None:
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+
+
+class OfferDate(Orderable):
+    """A single date, e.g. a festival or an information evening."""
+
+    page = ParentalKey(OfferPage, on_delete=models.CASCADE, related_name="dates")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("to"), null=True, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("date"), FieldPanel("start_time"), FieldPanel("end_time")])]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("single date")
+        verbose_name_plural = _("single dates")
+        ordering = ["date", "start_time"]
+
+    def clean(self) -> None:
+        if self.end_time and not self.start_time:
+            raise ValidationError({"start_time": _("Give a start time when you give an end time.")})
+        if self.start_time and self.end_time and self.start_time >= self.end_time:
+            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+
+
+class OfferLocation(Orderable):
+    """A place where an offer happens: address, coordinates and how to get there by bus or train."""
+
+    page = ParentalKey(OfferPage, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(
+        _("name of the place"),
+        max_length=120,
+        blank=True,
+        help_text=_('For example "Mehrgenerationenhaus" or "Turnhalle der Grundschule".'),
+    )
+    street = models.CharField(_("street and number"), max_length=120, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, validators=[validate_postcode])
+    town = models.CharField(_("town"), max_length=100)
+    latitude = models.FloatField(
+        _("latitude"), null=True, blank=True, validators=latitude_validators
+    )
+    longitude = models.FloatField(
+        _("longitude"), null=True, blank=True, validators=longitude_validators
+    )
+    transit_note = models.CharField(
+        _("public transport"),
+        max_length=255,
+        blank=True,
+        help_text=_('For example "Bus 9651, stop Marienplatz, 3 minutes on foot".'),
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("street"), FieldPanel("postcode"), FieldPanel("town")]),
+        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+        FieldPanel("transit_note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+    @property
+    def has_point(self) -> bool:
+        """Whether the place has coordinates."""
+        return self.latitude is not None and self.longitude is not None
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in [self.name, self.street, f"{self.postcode} {self.town}"] if p)

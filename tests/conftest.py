@@ -1,0 +1,24 @@
+"""Shared fixtures: the site tree, and the guard that the main run really uses PostgreSQL."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from tests.factories import SiteTree, make_site_tree
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgres(django_db_setup, django_db_blocker):
+    """The test command asks for PostgreSQL; running on anything else then is an error."""
+    if os.environ.get("GEMEINSAM_REQUIRE_POSTGRES") == "1":
+        with django_db_blocker.unblock():
+            vendor = connection.vendor
+        if vendor != "postgresql":
+            pytest.exit(f"PostgreSQL was required but the database is {vendor}", returncode=3)
+
+
+@pytest.fixture
+def site_tree(db) -> SiteTree:
+    """Home page with the offer list and organisation list under it, as the default site."""
+    return make_site_tree()
