@@ -1,6 +1,8 @@
 """Site structure: the home page, standard pages (privacy, imprint, how to take part) and images."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
@@ -35,7 +37,26 @@ class CustomRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class MultilingualPage(Page):
+    """A page that exists in every site language: its sitemap entry lists all of them."""
+
+    class Meta:
+        abstract = True
+
+    def get_sitemap_urls(self, request=None) -> list[dict]:
+        lastmod = self.last_published_at or self.latest_revision_created_at
+        locations = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                locations[code] = self.get_full_url(request)
+        alternates = [{"lang_code": code, "location": url} for code, url in locations.items()]
+        return [
+            {"location": url, "lastmod": lastmod, "alternates": alternates}
+            for url in locations.values()
+        ]
+
+
+class HomePage(MultilingualPage):
     """The start page of a district's directory."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -62,7 +83,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(MultilingualPage):
     """A page of text: privacy, imprint, how to add an offer."""
 
     body = RichTextField(_("text"), features=BODY_FEATURES, blank=True)

@@ -83,7 +83,7 @@ SITE_PAGES: dict[str, dict[str, dict[str, str]]] = {
             "ar": "العروض",
             "uk": "Пропозиції",
             "ru": "Предложения",
-            "tr": "Teklifler",
+            "tr": "Hizmetler",
             "fa": "برنامه‌ها",
             "ro": "Oferte",
         },

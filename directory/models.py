@@ -26,6 +26,8 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.models import MultilingualPage
+
 from .constants.categories import CATEGORIES
 from .constants.formats import OfferFormat
 from .constants.kinds import OfferKind
@@ -121,7 +123,7 @@ _LANGUAGE_LABELS = {code: label for code, label, _native in SPOKEN_LANGUAGES}
 # --- Organisations -----------------------------------------------------------
 
 
-class OrganisationIndexPage(Page):
+class OrganisationIndexPage(MultilingualPage):
     """The list of all organisations; parent of every organisation page."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -142,7 +144,7 @@ class OrganisationIndexPage(Page):
         return context
 
 
-class OrganisationPage(Page):
+class OrganisationPage(MultilingualPage):
     """An organisation that runs offers: a Verein, a welfare organisation, an office, a person.
 
     The page title is the organisation's name. One organisation owns each offer,
@@ -226,7 +228,7 @@ class OfferPageQuerySet(PageQuerySet):
 OfferPageManager = PageManager.from_queryset(OfferPageQuerySet)
 
 
-class OfferIndexPage(Page):
+class OfferIndexPage(MultilingualPage):
     """The list of all offers; parent of every offer page."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -255,7 +257,7 @@ class Occurrence(NamedTuple):
     end: dt.time | None
 
 
-class OfferPage(Page):
+class OfferPage(MultilingualPage):
     """An offer for newcomers: what it is, when and where, who runs it, in which languages.
 
     The page title is the offer's name. ``last_confirmed`` ("zuletzt bestätigt")
@@ -477,6 +479,10 @@ class OfferPage(Page):
     def first_location(self) -> OfferLocation | None:
         """The main place of the offer, if it has one."""
         return self.locations.first()
+
+    def get_sitemap_urls(self, request=None) -> list[dict]:
+        # An offer outside its validity is live but not public: keep it out of the sitemap.
+        return super().get_sitemap_urls(request) if self.is_current() else []
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -90,3 +90,15 @@ def test_offer_list_filters_by_category(client, site_tree, offer):
     html = client.get("/de/angebote/?category=sport").content.decode()
     assert "Fußballtraining" in html
     assert "Sprachcafé" not in html
+
+
+def test_sitemap_lists_public_offers_in_every_language_only(client, site_tree, offer):
+    import datetime as dt
+
+    make_offer(site_tree, "Entwurf", slug="entwurf", publish=False)
+    make_offer(site_tree, "Beendet", slug="beendet", valid_until=dt.date(2020, 1, 1))
+    xml = client.get("/sitemap.xml", HTTP_HOST="localhost").content.decode()
+    assert "http://localhost/de/angebote/sprachcafe/" in xml
+    assert 'hreflang="ar" href="http://localhost/ar/angebote/sprachcafe/"' in xml
+    assert "/angebote/entwurf/" not in xml
+    assert "/angebote/beendet/" not in xml
