@@ -10,7 +10,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search import api as search_api
+
 urlpatterns = [
+    path("api/v1/offers/", search_api.offers, name="api-offers"),
+    path("api/v1/suggest/", search_api.suggestions, name="api-suggest"),
+    path("api/v1/openapi.json", search_api.openapi, name="api-openapi"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

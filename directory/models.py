@@ -570,6 +570,7 @@ class OfferLocation(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("place")
         verbose_name_plural = _("places")
+        indexes = [models.Index(fields=["latitude", "longitude"], name="offer_location_point")]
 
     def clean(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
@@ -582,3 +583,23 @@ class OfferLocation(Orderable):
 
     def __str__(self) -> str:
         return ", ".join(p for p in [self.name, self.street, f"{self.postcode} {self.town}"] if p)
+
+
+class GeocodedAddress(models.Model):
+    """A geocoder's answer for one address, kept so the same address is never asked twice.
+
+    A miss is kept too (without a point), so a typo does not hit the geocoder on every save.
+    """
+
+    query = models.CharField(_("address asked"), max_length=300, unique=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    display_name = models.CharField(_("address found"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("geocoded address")
+        verbose_name_plural = _("geocoded addresses")
+
+    def __str__(self) -> str:
+        return self.query

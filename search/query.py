@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
+from directory.geo import GeoPoint
 from directory.models import OfferPage
+
+Sort = Literal["relevance", "distance", "title"]
+
+# Scores are the same in both backends: for every query word, the best of the
+# weights below (language × field × kind of match); the words' bests add up.
+FIELD_WEIGHTS = {"title": 2.0, "text": 1.0}
+MATCH_WEIGHTS = {"exact": 1.0, "prefix": 0.6, "fuzzy": 0.5}
+SEARCHER_LANGUAGE_WEIGHT, SOURCE_LANGUAGE_WEIGHT, OTHER_LANGUAGE_WEIGHT = 3.0, 2.0, 1.0
+MIN_PREFIX_LENGTH = 3
+FACETS = ("category", "kind", "target_group", "spoken_language")
+
+
+def language_weight(language: str, searcher_language: str) -> float:
+    """How much a match in ``language`` counts for someone searching in ``searcher_language``."""
+    if language == searcher_language:
+        return SEARCHER_LANGUAGE_WEIGHT
+    return SOURCE_LANGUAGE_WEIGHT if language == "de" else OTHER_LANGUAGE_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -20,6 +39,10 @@ class OfferQuery:
     free: bool = False
     accessible: bool = False
     childcare: bool = False
+    open_on: int | None = None  # weekday, 0 = Monday
+    near: GeoPoint | None = None
+    radius_km: float | None = None
+    sort: Sort | None = None  # None: relevance with text, else distance with a point, else title
     page: int = 1
     page_size: int = 20
 
@@ -28,6 +51,35 @@ class OfferQuery:
         """Index of the first result on the requested page."""
         return (self.page - 1) * self.page_size
 
+    @property
+    def effective_sort(self) -> Sort:
+        """The order actually used."""
+        if self.sort == "distance" and self.near is None:
+            return "relevance" if self.text.strip() else "title"
+        if self.sort:
+            return self.sort
+        if self.text.strip():
+            return "relevance"
+        return "distance" if self.near else "title"
+
+    def filter_values(self) -> dict[str, tuple[str, ...]]:
+        """The multi-value filters by facet name."""
+        return {
+            "category": self.categories,
+            "kind": self.kinds,
+            "target_group": self.target_groups,
+            "spoken_language": self.spoken_languages,
+        }
+
+
+@dataclass
+class RawResults:
+    """What a backend answers: the page's offer ids in order, the total, the facet counts."""
+
+    ids: list[int]
+    count: int
+    facets: dict[str, dict[str, int]]
+
 
 @dataclass
 class SearchHit:
@@ -35,6 +87,8 @@ class SearchHit:
 
     offer: OfferPage
     distance_km: float | None = None
+    language: str = "de"  # the language the offer's text is served in
+    snippet: str = ""  # the summary with matched words in <mark>, HTML-safe
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Glue between HTTP requests and the search interface."""
+"""Glue between HTTP requests and the search interface, for the result pages."""
 
 from django.http import HttpRequest
 
@@ -7,13 +7,10 @@ from .interface import search
 
 
 def offer_list_context(request: HttpRequest) -> dict:
-    """Template context for a result page: the form, the results, or the form's errors."""
-    form = OfferSearchForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    """Template context for a result page: the form and the results, or the form's errors."""
+    form = OfferSearchForm(request.GET)
+    if not form.is_valid():
         return {"search_form": form, "results": None}
-    if not request.GET:
-        form = OfferSearchForm({})
-        form.is_valid()
     results = search(form.to_query())
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)

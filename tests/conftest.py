@@ -22,3 +22,15 @@ def _require_postgres(django_db_setup, django_db_blocker):
 def site_tree(db) -> SiteTree:
     """Home page with the offer list and organisation list under it, as the default site."""
     return make_site_tree()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_temporary_folders():
+    """The test settings make temporary media and static folders; leave nothing behind."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -184,6 +184,21 @@ globals().update(_email_settings(EMAIL_URL))
 # without it (or while it is unreachable) the database backend answers.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "gemeinsam")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "3"))
+ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "1"))
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
+# "false" in production (near-real-time is enough); the tests wait for each write.
+ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
+
+# Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
+# Baden-Württemberg); addresses the offline gazetteer does not know go to a
+# Nominatim-compatible geocoder, asked at most once per second, answers cached.
+DISTRICT_CENTER = os.environ.get("DISTRICT_CENTER", "47.80,11.05")  # Landkreis Weilheim-Schongau
+GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
+GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
+GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "gemeinsam-directory")
+GEOCODER_ENABLED = env_bool("GEOCODER_ENABLED", True)
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Gemeinsam")

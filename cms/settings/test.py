@@ -12,3 +12,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Elasticsearch only where a test asks for it (the ``backend`` fixture), on the node
+# the test command started (TEST_ELASTICSEARCH_URL); everything else uses the database.
+ELASTICSEARCH_URL = ""
+ELASTICSEARCH_REFRESH = "wait_for"
+ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
+GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server

@@ -2,6 +2,7 @@
 
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             help="How many organisations (default N/200).",
         )
 
-    def handle(self, *args, count, seed, organisations, **options):
+    def handle(self, *args, count, seed, organisations, no_index, **options):
         started = time.monotonic()
 
         def progress(done: int) -> None:
@@ -42,3 +43,6 @@ class Command(BaseCommand):
                 f"in {seconds:.1f} s ({result.offers / seconds:.0f} offers/s)."
             )
         )
+        if not no_index:
+            # Bulk inserts bypass the publish signals, so the indexes are rebuilt in one go.
+            call_command("search_index", "rebuild", stdout=self.stdout)

@@ -1,0 +1,137 @@
+"""Text analysis shared by both search backends.
+
+Offers and queries are turned into *terms* here, in Python, so the database
+backend and Elasticsearch match exactly the same words: Unicode word
+tokens, lower-cased, normalised per script (Arabic and Persian letter forms),
+stemmed with the Snowball stemmer of the text's language (a light suffix
+stripper for Ukrainian, which Snowball lacks), then folded (ä/ae, ö/oe, ü/ue,
+ß/ss and other diacritics). Elasticsearch may add its own language analysers
+on top where the cluster has them (see ``search.elastic``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+# Snowball stemmers for the site's languages; None means "no stemming".
+SNOWBALL = {
+    "de": "german",
+    "en": "english",
+    "ar": "arabic",
+    "ru": "russian",
+    "tr": "turkish",
+    "fa": "persian",
+    "ro": "romanian",
+}
+
+WORD_PATTERN = re.compile(r"\w+", re.UNICODE)
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ة": "ه", "\u200c": ""})
+_GERMAN_FOLD = str.maketrans({"ß": "ss", "ä": "ae", "ö": "oe", "ü": "ue"})
+# Common Ukrainian inflection endings (adjective, noun, verb), longest first.
+_UKRAINIAN_SUFFIXES = sorted(
+    {
+        *("ого", "ому", "ими", "ій", "ий", "ої", "ою", "ім", "их", "іх"),
+        *("ами", "ями", "ові", "еві", "ях", "ах", "ів", "їв", "ом", "ем", "ею", "ей"),
+        *("ться", "ти", "ла", "ли", "ло", "ть"),
+        *("а", "я", "о", "е", "і", "и", "у", "ю", "ь", "ї", "є"),
+    },
+    key=len,
+    reverse=True,
+)
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    algorithm = SNOWBALL.get(language)
+    return Stemmer.Stemmer(algorithm) if algorithm else None
+
+
+def _stem_ukrainian(word: str) -> str:
+    """A light Ukrainian stemmer: strip one common inflectional suffix, keep 3+ letters."""
+    for suffix in _UKRAINIAN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics, with the German umlaut rules (ü → ue, ß → ss)."""
+    text = text.casefold().translate(_GERMAN_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _strip_arabic_marks(word: str) -> str:
+    return _ARABIC_DIACRITICS.sub("", word)
+
+
+def normalise_script(word: str, language: str) -> str:
+    """Unify letter forms that people type interchangeably in Arabic and Persian."""
+    if language in ("ar", "fa") or _looks_arabic(word):
+        word = _strip_arabic_marks(word)
+        word = word.translate(_PERSIAN_LETTERS if language == "fa" else _ARABIC_LETTERS)
+    return word
+
+
+def _looks_arabic(word: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in word)
+
+
+def words(text: str) -> list[str]:
+    """The word tokens of ``text`` (letters and digits), lower-cased."""
+    return [w.casefold() for w in WORD_PATTERN.findall(text or "")]
+
+
+def analyse_word(word: str, language: str) -> str:
+    """One lower-cased word → its term in ``language``."""
+    word = _strip_arabic_marks(word)
+    if language == "uk":
+        word = _stem_ukrainian(word)
+    else:
+        stemmer = _stemmer(language)
+        if stemmer is not None:
+            word = stemmer.stemWord(word)
+    # Letter forms are unified after stemming: the Snowball stemmers expect the written forms.
+    return fold(normalise_script(word, language))
+
+
+def terms(text: str, language: str) -> list[str]:
+    """All terms of ``text`` written in ``language``, in order, with repeats."""
+    return [analyse_word(w, language) for w in words(text)]
+
+
+def prefix_term(word: str, language: str) -> str:
+    """A partly typed word for prefix matching: normalised and folded, not stemmed."""
+    return fold(normalise_script(word.casefold(), language))
+
+
+def fuzziness(term: str) -> int:
+    """Allowed edits for a term, as Elasticsearch AUTO: 0 up to 2 letters, 1 up to 5, else 2."""
+    if len(term) <= 2:
+        return 0
+    return 1 if len(term) <= 5 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau–Levenshtein distance (adjacent swaps count once), giving up above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_previous: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous_previous, previous = previous, current
+    return previous[-1]

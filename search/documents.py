@@ -1,0 +1,107 @@
+"""What the search backends store about one offer: terms per language, filters, points.
+
+Both backends index the same :class:`OfferDocument`, built here from a
+published offer, so they can only differ in how they look things up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from directory.models import OfferPage
+
+from .analysis import terms
+
+TITLE, TEXT = "title", "text"
+
+
+def site_languages() -> list[str]:
+    """Codes of the site's languages, German (the source) first."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass
+class OfferDocument:
+    """One published offer, ready for indexing."""
+
+    offer_id: int
+    title_sort: str
+    kind: str
+    categories: list[str]
+    target_groups: list[str]
+    spoken_languages: list[str]
+    is_free: bool
+    wheelchair_accessible: bool
+    childcare: bool
+    weekdays: list[int]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    points: list[tuple[float, float]]
+    towns: list[str]
+    version: int  # publication time in microseconds: newer copies win in Elasticsearch
+    # {language: {"title": [terms], "text": [terms]}} for each language the offer is written in
+    terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    languages: list[str] = field(default_factory=list)
+
+    def term_rows(self) -> set[tuple[str, str, str]]:
+        """Distinct (language, field, term) triples, for the database backend's term table."""
+        return {
+            (language, name, term)
+            for language, fields in self.terms.items()
+            for name, found in fields.items()
+            for term in found
+        }
+
+
+def _translated(offer: OfferPage, name: str, language: str) -> str:
+    return (getattr(offer, f"{name}_{language}", "") or "").strip()
+
+
+def _plain(html: str) -> str:
+    from django.utils.html import strip_tags
+
+    return strip_tags(html or "")
+
+
+def build_document(offer: OfferPage) -> OfferDocument:
+    """The search document of ``offer`` (which must have its relations loaded or loadable)."""
+    locations = list(offer.locations.all())
+    weekdays = {slot.weekday for slot in offer.weekly_slots.all()}
+    weekdays |= {d.date.weekday() for d in offer.dates.all()}
+    organisation_name = offer.organisation.title_de if offer.organisation_id else ""
+    places = " ".join(f"{p.name} {p.town} {p.postcode}" for p in locations)
+    found: dict[str, dict[str, list[str]]] = {}
+    for language in site_languages():
+        title = _translated(offer, "title", language)
+        summary = _translated(offer, "summary", language)
+        if language != "de" and not (title or summary):
+            continue  # not translated: the German source stands in for it
+        text = " ".join(
+            [summary, _plain(_translated(offer, "description", language))]
+            + ([organisation_name, places] if language == "de" else [])
+        )
+        found[language] = {TITLE: terms(title, language), TEXT: terms(text, language)}
+    return OfferDocument(
+        offer_id=offer.pk,
+        title_sort=(offer.title_de or offer.title or "").casefold(),
+        kind=offer.kind,
+        categories=[c.slug for c in offer.categories.all()],
+        target_groups=[t.slug for t in offer.target_groups.all()],
+        spoken_languages=[s.code for s in offer.spoken_languages.all()],
+        is_free=offer.is_free,
+        wheelchair_accessible=offer.wheelchair_accessible,
+        childcare=offer.childcare,
+        weekdays=sorted(weekdays),
+        valid_from=offer.valid_from,
+        valid_until=offer.valid_until,
+        points=[(p.latitude, p.longitude) for p in locations if p.has_point],
+        towns=sorted({p.town for p in locations}),
+        version=int(offer.last_published_at.timestamp() * 1_000_000)
+        if offer.last_published_at
+        else 1,
+        terms=found,
+        languages=sorted(found),
+    )

@@ -1,0 +1,141 @@
+"""Keep the search indexes in step with moderation: index on publish, never on save.
+
+Publishing writes an offer's terms to the database index and, when configured,
+to Elasticsearch; unpublishing or deleting removes them. Work runs after the
+transaction commits. An Elasticsearch failure is logged and queued for retry
+(``manage.py search_index retry``); the editor never sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from directory.models import OfferPage, OrganisationPage
+
+from . import elastic
+from .documents import build_document
+from .models import OfferTerm, PendingIndexUpdate
+
+logger = logging.getLogger("gemeinsam.search")
+
+RELATIONS = (
+    "categories",
+    "target_groups",
+    "spoken_languages",
+    "locations",
+    "weekly_slots",
+    "dates",
+)
+
+
+def indexable_offers():
+    """Offers that belong in the index: live and not privacy-restricted.
+
+    Validity dates are filtered at query time, so an offer disappears on its
+    last day without anybody re-indexing it.
+    """
+    return (
+        OfferPage.objects.live()
+        .public()
+        .select_related("organisation")
+        .prefetch_related(*RELATIONS)
+    )
+
+
+def write_terms(documents: Iterable) -> None:
+    """Replace the database index rows of the given documents."""
+    documents = list(documents)
+    OfferTerm.objects.filter(offer_id__in=[d.offer_id for d in documents]).delete()
+    OfferTerm.objects.bulk_create(
+        [
+            OfferTerm(offer_id=d.offer_id, language=language, field=name, term=term[:100])
+            for d in documents
+            for language, name, term in d.term_rows()
+        ],
+        batch_size=5000,
+    )
+
+
+def index_offer(offer_id: int) -> None:
+    """Bring one offer's index entries up to date with its live state."""
+    offer = indexable_offers().filter(pk=offer_id).first()
+    if offer is None:
+        remove_offer(offer_id)
+        return
+    document = build_document(offer)
+    write_terms([document])
+    if elastic.is_configured():
+        try:
+            elastic.index_documents([document])
+        except Exception as error:  # noqa: BLE001 - any engine failure is queued, never raised
+            _queue_retry(offer_id, error)
+        else:
+            PendingIndexUpdate.objects.filter(offer_id=offer_id).delete()
+
+
+def remove_offer(offer_id: int) -> None:
+    """Take one offer out of every index."""
+    OfferTerm.objects.filter(offer_id=offer_id).delete()
+    if elastic.is_configured():
+        try:
+            elastic.delete_document(offer_id)
+        except Exception as error:  # noqa: BLE001
+            _queue_retry(offer_id, error)
+        else:
+            PendingIndexUpdate.objects.filter(offer_id=offer_id).delete()
+
+
+def _queue_retry(offer_id: int, error: Exception) -> None:
+    logger.warning("Search index update for offer %s failed, queued for retry: %s", offer_id, error)
+    PendingIndexUpdate.objects.update_or_create(offer_id=offer_id, defaults={"error": str(error)})
+
+
+def retry_pending() -> tuple[int, int]:
+    """Retry queued updates; returns (done, still failing)."""
+    done = failing = 0
+    for pending in list(PendingIndexUpdate.objects.all()):
+        index_offer(pending.offer_id)
+        if PendingIndexUpdate.objects.filter(pk=pending.pk).exists():
+            failing += 1
+        else:
+            done += 1
+    return done, failing
+
+
+# --- Signal handlers (connected in SearchConfig.ready) ----------------------
+
+
+def _after_commit(function, offer_id: int) -> None:
+    transaction.on_commit(lambda: function(offer_id))
+
+
+def on_page_published(sender, instance, **kwargs) -> None:
+    """An offer went live (or a new version did): index it."""
+    if isinstance(instance, OfferPage):
+        _after_commit(index_offer, instance.pk)
+    elif isinstance(instance, OrganisationPage):
+        # Offers carry their organisation's name in their terms.
+        for offer_id in OfferPage.objects.filter(organisation=instance).values_list(
+            "pk", flat=True
+        ):
+            _after_commit(index_offer, offer_id)
+
+
+def on_page_unpublished(sender, instance, **kwargs) -> None:
+    """An offer was unpublished (also the first step of deleting a live page): remove it."""
+    if isinstance(instance, OfferPage):
+        _after_commit(remove_offer, instance.pk)
+
+
+def on_page_moved(sender, instance, **kwargs) -> None:
+    """A moved offer may have become private or public through its new parent."""
+    if isinstance(instance.specific, OfferPage):
+        _after_commit(index_offer, instance.pk)
+
+
+def on_offer_deleted(sender, instance, **kwargs) -> None:
+    """Backstop for deletions that skip unpublishing (e.g. a draft that was never live)."""
+    _after_commit(remove_offer, instance.pk)

@@ -1,0 +1,134 @@
+"""``manage.py search_index rebuild|check|retry``: maintain the search indexes.
+
+rebuild  fills the database term table and (if configured) a new Elasticsearch
+         index, then swaps the alias: searches keep working throughout.
+check    lists published offers missing from the index and indexed offers that
+         should not be there.
+retry    retries index updates that failed earlier.
+"""
+
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from search import elastic
+from search.documents import build_document
+from search.indexing import indexable_offers, retry_pending, write_terms
+from search.models import OfferTerm
+
+CHUNK = 500
+
+
+class ProgressBar:
+    """A one-line progress bar with a documents-per-second figure."""
+
+    def __init__(self, stream, total: int, label: str) -> None:
+        self.stream, self.total, self.label = stream, max(total, 1), label
+        self.started = time.monotonic()
+
+    def update(self, done: int) -> None:
+        share = min(1.0, done / self.total)
+        bar = "#" * int(share * 30)
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(
+            f"\r{self.label} [{bar:<30}] {share:4.0%} {done}/{self.total} {rate:,.0f} docs/s",
+            ending="",
+        )
+        self.stream.flush()
+
+    def finish(self, done: int) -> float:
+        seconds = time.monotonic() - self.started
+        self.update(done)
+        self.stream.write("")
+        return seconds
+
+
+def documents():
+    """Search documents of every indexable offer, in chunks."""
+    for offer in indexable_offers().order_by("pk").iterator(chunk_size=CHUNK):
+        yield build_document(offer)
+
+
+class Command(BaseCommand):
+    help = "Rebuild, check or retry the offer search indexes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild", "check", "retry"])
+
+    def handle(self, *args, action, **options):
+        getattr(self, f"_{action}")()
+
+    def _rebuild(self):
+        total = indexable_offers().count()
+        progress = ProgressBar(self.stdout, total, "database     ")
+        done = 0
+        with transaction.atomic():
+            OfferTerm.objects.all().delete()
+            batch = []
+            for document in documents():
+                batch.append(document)
+                if len(batch) >= CHUNK:
+                    write_terms(batch)
+                    done += len(batch)
+                    batch = []
+                    progress.update(done)
+            write_terms(batch)
+            done += len(batch)
+        seconds = progress.finish(done)
+        self.stdout.write(
+            f"database: {done} offers in {seconds:.1f} s ({done / max(seconds, 1e-6):,.0f} docs/s)"
+        )
+        if not elastic.is_configured():
+            self.stdout.write(
+                "Elasticsearch is not configured; the database backend answers searches."
+            )
+            return
+        progress = ProgressBar(self.stdout, total, "elasticsearch")
+        try:
+            name, written, seconds = elastic.rebuild(
+                documents,
+                lambda: set(indexable_offers().values_list("pk", flat=True)),
+                progress=progress.update,
+            )
+        except Exception as error:  # noqa: BLE001 - report, keep the old index serving
+            raise CommandError(
+                f"Elasticsearch rebuild failed, the old index still serves: {error}"
+            ) from error
+        progress.finish(written)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"elasticsearch: {written} offers into {name} in {seconds:.1f} s "
+                f"({written / max(seconds, 1e-6):,.0f} docs/s); "
+                f"alias {elastic.alias_name()} swapped"
+            )
+        )
+
+    def _check(self):
+        expected = set(indexable_offers().values_list("pk", flat=True))
+        problems = 0
+        in_terms = set(OfferTerm.objects.values_list("offer_id", flat=True).distinct())
+        problems += self._report("database", expected, in_terms)
+        if elastic.is_configured():
+            problems += self._report("elasticsearch", expected, elastic.indexed_ids())
+        if problems:
+            self.stdout.write(self.style.WARNING("Run `manage.py search_index rebuild` to repair."))
+            sys.exit(1)
+        self.stdout.write(self.style.SUCCESS(f"Index in step: {len(expected)} published offers."))
+
+    def _report(self, name: str, expected: set[int], indexed: set[int]) -> int:
+        missing, extra = sorted(expected - indexed), sorted(indexed - expected)
+        self.stdout.write(f"{name}: {len(missing)} missing, {len(extra)} extra")
+        for label, ids in (("missing", missing), ("extra", extra)):
+            if ids:
+                self.stdout.write(
+                    f"  {label}: {', '.join(map(str, ids[:50]))}{' …' if len(ids) > 50 else ''}"
+                )
+        return len(missing) + len(extra)
+
+    def _retry(self):
+        done, failing = retry_pending()
+        self.stdout.write(f"Retried: {done} done, {failing} still failing.")
+        if failing:
+            sys.exit(1)

@@ -1,0 +1,61 @@
+"""Fixtures for search tests: each backend in turn, and offers indexed as on publish."""
+
+import os
+import uuid
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from search import interface
+
+
+def elasticsearch_url() -> str:
+    """The test node's URL; missing is a failure in CI and a skip on a laptop without one."""
+    url = os.environ.get("TEST_ELASTICSEARCH_URL", "")
+    if not url:
+        if os.environ.get("CI") == "true" or os.environ.get("GEMEINSAM_REQUIRE_SERVICES") == "1":
+            pytest.fail(
+                "TEST_ELASTICSEARCH_URL is not set: the test command must start Elasticsearch"
+            )
+        pytest.skip("no Elasticsearch node (scripts/test starts one)")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_outage_state():
+    """Each test starts as if Elasticsearch had been fine so far."""
+    interface._outage = False
+    yield
+    interface._outage = False
+
+
+@pytest.fixture
+def use_elasticsearch(settings):
+    """Point the site at the test node with a fresh index prefix; delete its indices after."""
+    url = settings.ELASTICSEARCH_URL = elasticsearch_url()
+    prefix = settings.ELASTICSEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    yield settings
+    # A test may have pointed the site elsewhere (the outage test does): clean up at the node.
+    Elasticsearch(url).indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
+
+
+@pytest.fixture(params=["database", "elasticsearch"])
+def backend(request, settings):
+    """Run the test once per backend, with identical expectations."""
+    if request.param == "elasticsearch":
+        request.getfixturevalue("use_elasticsearch")
+    else:
+        settings.ELASTICSEARCH_URL = ""
+    return request.param
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Publish a page and run the index updates that normally follow the commit."""
+
+    def _publish(page):
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        return page
+
+    return _publish

@@ -1,0 +1,240 @@
+"""The indexes follow moderation: publish, edit, unpublish, move, delete; rebuild and check."""
+
+import io
+import logging
+import socket
+import threading
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import PageViewRestriction
+
+from directory.models import OfferPage
+from search import elastic
+from search.interface import search
+from search.models import OfferTerm, PendingIndexUpdate
+from search.query import OfferQuery
+from tests.factories import make_offer
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text: str) -> list[str]:
+    return [hit.offer.title_de for hit in search(OfferQuery(text=text)).hits]
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run a block's on-commit callbacks (the index updates) as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_publish_edit_unpublish_delete(backend, site_tree, committed):
+    with committed():
+        offer = make_offer(site_tree, "Sprachcafé")
+    assert found("Sprachcafé") == ["Sprachcafé"]
+
+    # A draft of an edit changes nothing public…
+    offer.title_de = offer.title = "Erzählcafé"
+    with committed():
+        offer.save_revision()
+    assert found("Sprachcafé") == ["Sprachcafé"] and found("Erzählcafé") == []
+    # …publishing it does.
+    with committed():
+        offer.get_latest_revision().publish()
+    assert found("Erzählcafé") == ["Erzählcafé"] and found("Sprachcafé") == []
+
+    with committed():
+        offer.unpublish()
+    assert found("Erzählcafé") == []
+
+    with committed():
+        offer.get_latest_revision().publish()
+    assert found("Erzählcafé") == ["Erzählcafé"]
+    with committed():
+        OfferPage.objects.get(pk=offer.pk).delete()
+    assert found("Erzählcafé") == []
+    assert not OfferTerm.objects.filter(offer_id=offer.pk).exists()
+
+
+def test_draft_never_reaches_the_index(backend, site_tree, committed):
+    with committed():
+        draft = make_offer(site_tree, "Geheimer Entwurf", publish=False)
+    assert found("Entwurf") == []
+    assert not OfferTerm.objects.filter(offer_id=draft.pk).exists()
+    if backend == "elasticsearch":
+        assert draft.pk not in elastic.indexed_ids()
+
+
+def test_private_offer_leaves_the_index_when_moved_under_a_restriction(
+    backend, site_tree, committed
+):
+    from directory.models import OfferIndexPage
+
+    with committed():
+        offer = make_offer(site_tree, "Interner Kurs")
+        hidden = site_tree.home.add_child(
+            instance=OfferIndexPage(title="Intern", title_de="Intern", slug="intern")
+        )
+        PageViewRestriction.objects.create(page=hidden, restriction_type="login")
+        offer.move(hidden, pos="last-child")
+    assert found("Interner") == []
+
+
+def test_renaming_an_organisation_reindexes_its_offers(backend, site_tree, committed):
+    with committed():
+        offer = make_offer(site_tree, "Sprachcafé")
+        organisation = offer.organisation
+        organisation.title_de = organisation.title = "Caritas Schongau"
+        organisation.save_revision().publish()
+    assert found("Caritas Schongau") == ["Sprachcafé"]
+
+
+def test_check_and_rebuild_commands(backend, site_tree, committed):
+    with committed():
+        make_offer(site_tree, "Sprachcafé")
+        lost = make_offer(site_tree, "Verlorenes Angebot")
+    # Simulate an index that drifted: one offer's entries vanished.
+    OfferTerm.objects.filter(offer_id=lost.pk).delete()
+    if backend == "elasticsearch":
+        elastic.delete_document(lost.pk)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("search_index", "check", stdout=out)
+    assert "1 missing" in out.getvalue()
+    assert str(lost.pk) in out.getvalue()
+
+    out = io.StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    assert "docs/s" in out.getvalue()
+    call_command("search_index", "check", stdout=io.StringIO())  # in step again: no exit
+    assert found("Verlorenes") == ["Verlorenes Angebot"]
+
+
+def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, committed):
+    with committed():
+        for n in range(30):
+            make_offer(site_tree, f"Kurs {n}")
+    old_index = elastic.ensure_index()
+    seen_during_rebuild = []
+
+    def search_while_rebuilding(done: int) -> None:
+        seen_during_rebuild.append(search(OfferQuery(text="Kurs", page_size=50)).count)
+
+    from search.indexing import indexable_offers
+    from search.management.commands.search_index import documents
+
+    new_index, written, _seconds = elastic.rebuild(
+        documents,
+        lambda: set(indexable_offers().values_list("pk", flat=True)),
+        progress=search_while_rebuilding,
+        chunk_size=10,
+    )
+    assert written == 30 and new_index != old_index
+    assert seen_during_rebuild == [30, 30, 30]  # the old index served meanwhile
+    assert list(elastic.client().indices.get_alias(name=elastic.alias_name())) == [new_index]
+    assert not elastic.client().indices.exists(index=old_index)
+    assert search(OfferQuery(text="Kurs")).count == 30
+
+
+def test_updates_during_rebuild_reach_the_new_index(use_elasticsearch, site_tree, committed):
+    with committed():
+        first = make_offer(site_tree, "Sprachcafé")
+        gone = make_offer(site_tree, "Wird beendet")
+    from search.documents import build_document
+    from search.indexing import indexable_offers
+
+    def documents():
+        # The rebuild reads its documents first…
+        snapshot = [build_document(o) for o in indexable_offers().order_by("pk")]
+        # …then, while it writes, an editor publishes a change and unpublishes another offer.
+        first.title_de = first.title = "Erzählcafé"
+        with committed():
+            first.save_revision().publish()
+            gone.unpublish()
+        yield from snapshot
+
+    elastic.rebuild(documents, lambda: set(indexable_offers().values_list("pk", flat=True)))
+    assert found("Erzählcafé") == ["Erzählcafé"]  # the stale copy did not win
+    assert found("Sprachcafé") == []
+    assert found("beendet") == []  # removed by the final reconciliation
+
+
+class Proxy:
+    """A TCP proxy to Elasticsearch that can be cut, like a node going down mid-run."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def stop(self) -> None:
+        self.running = False
+        # shutdown() wakes the thread blocked in accept(); close() alone would not.
+        self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+
+
+def test_elasticsearch_outage_falls_back_to_the_database(
+    use_elasticsearch, site_tree, committed, client, caplog
+):
+    from urllib.parse import urlsplit
+
+    target = urlsplit(use_elasticsearch.ELASTICSEARCH_URL)
+    proxy = Proxy(target.hostname, target.port)
+    use_elasticsearch.ELASTICSEARCH_URL = f"http://127.0.0.1:{proxy.port}"
+    with committed():
+        make_offer(site_tree, "Sprachcafé", slug="sprachcafe")
+    assert search(OfferQuery(text="Sprachcafé")).backend == "elasticsearch"
+
+    proxy.stop()  # Elasticsearch is gone mid-run
+    with caplog.at_level(logging.ERROR, logger="gemeinsam.search"):
+        results = [search(OfferQuery(text="Sprachcafé")) for _ in range(3)]
+        page = client.get("/de/angebote/", {"q": "Sprachcafé"})
+        api = client.get("/api/v1/offers/", {"q": "Sprachcafé"})
+    assert [r.backend for r in results] == ["database"] * 3
+    assert [h.offer.title_de for h in results[0].hits] == ["Sprachcafé"]
+    assert page.status_code == 200 and "Sprachcafé" in page.content.decode()
+    assert api.status_code == 200 and api.json()["backend"] == "database"
+    outage_logs = [r for r in caplog.records if "Elasticsearch failed" in r.getMessage()]
+    assert len(outage_logs) == 1  # logged once per outage, not per search
+
+    # Publishing during the outage still works; the update is queued for retry.
+    with committed():
+        later = make_offer(site_tree, "Erzählcafé")
+    assert PendingIndexUpdate.objects.filter(offer_id=later.pk).exists()
+    assert [h.offer.title_de for h in search(OfferQuery(text="Erzählcafé")).hits] == ["Erzählcafé"]

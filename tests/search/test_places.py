@@ -1,0 +1,150 @@
+"""Places: the offline gazetteer, and geopy against a local server speaking Nominatim's API."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from directory import geocoding
+from directory.gazetteer import resolve_place
+from directory.geo import GeoPoint, distance_km
+from directory.models import GeocodedAddress
+
+WEILHEIM = GeoPoint(47.8415, 11.1548)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Weilheim", "weilheim", "Weilheim i. OB", "Weilheim in Oberbayern", "82362", "Вайльхайм"],
+)
+def test_gazetteer_resolves_weilheim_in_every_spelling(typed):
+    place = resolve_place(typed)
+    assert place is not None
+    assert distance_km(WEILHEIM, place.latitude, place.longitude) < 2
+
+
+@pytest.mark.parametrize(
+    "typed, town",
+    [
+        ("Peißenberg", "Peißenberg"),
+        ("Peissenberg", "Peißenberg"),
+        ("86956", "Schongau"),
+        ("Шонгау", "Schongau"),
+    ],
+)
+def test_gazetteer_towns_of_the_district(typed, town):
+    assert resolve_place(typed).name == town
+
+
+def test_gazetteer_prefers_the_namesake_near_the_district(settings):
+    # There are Weilheims in Baden-Württemberg too; the district's centre decides.
+    assert resolve_place("Weilheim").land == "02"
+    settings.DISTRICT_CENTER = "48.62,9.54"  # Landkreis Esslingen
+    assert resolve_place("Weilheim").land == "01"
+
+
+def test_gazetteer_unknown_place():
+    assert resolve_place("Atlantis am Meer") is None
+    assert resolve_place("00000") is None
+
+
+class FakeNominatim(BaseHTTPRequestHandler):
+    """Answers /search like Nominatim (format=json), from a table of known addresses."""
+
+    known: dict[str, tuple[float, float]] = {}
+    requests: list[dict] = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        type(self).requests.append({"path": url.path, **query, "agent": self.headers["User-Agent"]})
+        found = [
+            {
+                "place_id": 1,
+                "lat": str(lat),
+                "lon": str(lon),
+                "display_name": f"{text}, Deutschland",
+                "class": "building",
+                "type": "yes",
+            }
+            for text, (lat, lon) in self.known.items()
+            if text.casefold() == query.get("q", "").casefold()
+        ]
+        body = json.dumps(found[:1]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def nominatim(settings):
+    FakeNominatim.requests = []
+    FakeNominatim.known = {
+        "Pöltnerstraße 12, 82362 Weilheim i. OB": (47.8402, 11.1431),
+        "Hauptstraße 1, 82362 Weilheim i. OB": (52.52, 13.40),  # a wrong answer, in Berlin
+        "Herzogsägmühle": (47.8167, 10.9003),
+    }
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeNominatim)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GEOCODER_ENABLED = True
+    settings.GEOCODER_DOMAIN = f"127.0.0.1:{server.server_address[1]}"
+    settings.GEOCODER_SCHEME = "http"
+    settings.GEOCODER_USER_AGENT = "gemeinsam-tests"
+    geocoding._geocode_function.cache_clear()
+    yield FakeNominatim
+    server.shutdown()
+    geocoding._geocode_function.cache_clear()
+
+
+@pytest.mark.django_db
+def test_geocoder_asks_once_and_caches(nominatim):
+    point = geocoding.geocode_address("Pöltnerstraße 12", "82362", "Weilheim i. OB")
+    assert point == GeoPoint(47.8402, 11.1431)
+    assert nominatim.requests[0]["path"] == "/search"
+    assert nominatim.requests[0]["countrycodes"] == "de"
+    assert nominatim.requests[0]["agent"] == "gemeinsam-tests"
+    again = geocoding.geocode_address("Pöltnerstraße 12", "82362", "Weilheim i. OB")
+    assert again == point
+    assert len(nominatim.requests) == 1  # answered from the cache
+    assert GeocodedAddress.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_geocoder_answer_far_from_the_town_is_refused(nominatim):
+    assert geocoding.geocode_address("Hauptstraße 1", "82362", "Weilheim i. OB") is None
+
+
+@pytest.mark.django_db
+def test_unknown_address_is_cached_as_a_miss(nominatim):
+    assert geocoding.geocode("Nirgendwo 7") is None
+    assert geocoding.geocode("Nirgendwo 7") is None
+    assert len(nominatim.requests) == 1
+    assert GeocodedAddress.objects.get().latitude is None
+
+
+@pytest.mark.django_db
+def test_search_place_falls_back_to_the_geocoder(nominatim):
+    # Not in the offline gazetteer (too small), but the geocoder knows it.
+    assert resolve_place("Herzogsägmühle") is None
+    assert geocoding.resolve_search_place("Herzogsägmühle") == GeoPoint(47.8167, 10.9003)
+    assert geocoding.resolve_search_place("Weilheim") is not None
+    assert len(nominatim.requests) == 1  # Weilheim came from the gazetteer
+
+
+@pytest.mark.django_db
+def test_geocoder_outage_gives_none_and_caches_nothing(settings):
+    settings.GEOCODER_ENABLED = True
+    settings.GEOCODER_DOMAIN = "127.0.0.1:9"  # nothing listens there
+    settings.GEOCODER_SCHEME = "http"
+    geocoding._geocode_function.cache_clear()
+    assert geocoding.geocode("Pöltnerstraße 12, 82362 Weilheim") is None
+    assert not GeocodedAddress.objects.exists()
+    geocoding._geocode_function.cache_clear()

@@ -1,0 +1,219 @@
+"""Relevance, language and geo behaviour, identical for the database and Elasticsearch.
+
+Every test here runs once per backend (the ``backend`` fixture) with the same
+expected results.
+"""
+
+import datetime as dt
+
+import pytest
+
+from directory.geo import GeoPoint
+from search.interface import search, suggest
+from search.query import OfferQuery
+from tests.factories import make_offer
+
+pytestmark = pytest.mark.django_db
+
+WEILHEIM = GeoPoint(47.8415, 11.1548)
+KM_PER_DEGREE_LATITUDE = 6371.0088 * 3.141592653589793 / 180
+
+
+def place_north_of(point: GeoPoint, km: float, town: str = "Weilheim i. OB") -> dict:
+    """An address ``km`` kilometres due north of ``point``."""
+    return {
+        "postcode": "82362",
+        "town": town,
+        "latitude": point.latitude + km / KM_PER_DEGREE_LATITUDE,
+        "longitude": point.longitude,
+    }
+
+
+@pytest.fixture
+def offer(site_tree, django_capture_on_commit_callbacks):
+    """Make a published offer and run the index updates that follow the commit."""
+
+    def _offer(title, **fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_offer(site_tree, title, **fields)
+
+    return _offer
+
+
+def titles(query: OfferQuery) -> list[str]:
+    results = search(query)
+    return [hit.offer.title_de for hit in results.hits]
+
+
+def test_results_come_from_the_requested_backend(backend, offer):
+    offer("Sprachcafé")
+    assert search(OfferQuery(text="Sprachcafé")).backend == backend
+
+
+def test_german_stemming_and_umlaut_folding(backend, offer):
+    offer("Deutschkurse für Frauen", summary_de="Lernen Sie Deutsch in kleinen Gruppen.")
+    offer("Fußballtraining für Jugendliche", summary_de="Training auf dem Sportplatz.")
+    offer("Begegnungscafé am Marienplatz", summary_de="Kaffee und Gespräche.")
+    assert titles(OfferQuery(text="Deutschkurs")) == ["Deutschkurse für Frauen"]
+    assert titles(OfferQuery(text="fuer Frau")) == ["Deutschkurse für Frauen"]
+    assert titles(OfferQuery(text="Fussballtraining")) == ["Fußballtraining für Jugendliche"]
+    assert titles(OfferQuery(text="Begegnungscafe")) == ["Begegnungscafé am Marienplatz"]
+    assert titles(OfferQuery(text="Gruppe")) == ["Deutschkurse für Frauen"]  # summary, stemmed
+
+
+def test_typos_are_forgiven_but_not_anything(backend, offer):
+    offer("Deutschkurs am Abend")
+    offer("Schwimmkurs für Frauen")
+    assert titles(OfferQuery(text="Deutchkurs")) == ["Deutschkurs am Abend"]
+    assert titles(OfferQuery(text="Schwimkurs")) == ["Schwimmkurs für Frauen"]
+    assert titles(OfferQuery(text="Xeutschkurs")) == []  # the first letter must be right
+
+
+def test_every_word_must_match(backend, offer):
+    offer("Deutschkurs am Abend")
+    offer("Deutschkurs am Vormittag")
+    assert titles(OfferQuery(text="Deutschkurs Abend")) == ["Deutschkurs am Abend"]
+    assert titles(OfferQuery(text="Deutschkurs Mittwoch")) == []
+
+
+def test_prefix_of_the_typed_word_matches(backend, offer):
+    offer("Deutschkurs am Abend")
+    assert titles(OfferQuery(text="Deutschk")) == ["Deutschkurs am Abend"]
+    assert [s["title"] for s in suggest("Deutschk", "de")] == ["Deutschkurs am Abend"]
+    assert suggest("De", "de") == []  # too short to suggest
+
+
+def test_search_in_arabic_finds_arabic_translation(backend, offer):
+    offer(
+        "Deutschkurs für Frauen",
+        title_ar="دورة اللغة الألمانية للنساء",
+        summary_ar="تعلمي اللغة الألمانية في مجموعة صغيرة.",
+    )
+    offer("Fahrradwerkstatt")
+    results = search(OfferQuery(text="الألمانية", language="ar"))
+    assert [h.offer.title_de for h in results.hits] == ["Deutschkurs für Frauen"]
+    assert results.hits[0].language == "ar"
+    assert "<mark>الألمانية</mark>" in results.hits[0].snippet
+
+
+def test_search_in_ukrainian_finds_ukrainian_translation(backend, offer):
+    offer(
+        "Deutschkurs für Anfänger",
+        title_uk="Курс німецької мови для початківців",
+        summary_uk="Вивчайте німецьку мову в невеликій групі.",
+    )
+    offer("Schwimmkurs")
+    assert titles(OfferQuery(text="курси німецької", language="uk")) == ["Deutschkurs für Anfänger"]
+    # A Ukrainian reader typing German still finds it (the German source is searched too).
+    assert titles(OfferQuery(text="Deutschkurs", language="uk")) == ["Deutschkurs für Anfänger"]
+
+
+def test_searchers_language_ranks_first(backend, offer):
+    offer("Café am Markt")  # German only
+    offer("Treffpunkt Café", title_ar="مقهى Café للقاء", summary_ar="نلتقي ونتحدث.")
+    assert titles(OfferQuery(text="café", language="ar")) == ["Treffpunkt Café", "Café am Markt"]
+    # For a German reader both match in German equally; the title decides.
+    assert titles(OfferQuery(text="café", language="de")) == ["Café am Markt", "Treffpunkt Café"]
+
+
+def test_title_matches_rank_above_text_matches(backend, offer):
+    offer("Offener Treff", summary_de="Mit Hausaufgabenhilfe für Kinder.")
+    offer("Hausaufgabenhilfe", summary_de="Jeden Tag nach der Schule.")
+    assert titles(OfferQuery(text="Hausaufgabenhilfe")) == ["Hausaufgabenhilfe", "Offener Treff"]
+
+
+def test_radius_includes_just_inside_and_excludes_just_outside(backend, offer):
+    offer("Innen", places=(place_north_of(WEILHEIM, 4.95),))
+    offer("Außen", places=(place_north_of(WEILHEIM, 5.05),))
+    offer("Weit weg", places=(place_north_of(WEILHEIM, 30),))
+    results = search(OfferQuery(near=WEILHEIM, radius_km=5))
+    assert [h.offer.title_de for h in results.hits] == ["Innen"]
+    assert results.hits[0].distance_km == pytest.approx(4.95, abs=0.005)
+
+
+def test_distance_sort_and_nearest_place_of_each_offer(backend, offer):
+    offer("Drei", places=(place_north_of(WEILHEIM, 3),))
+    offer("Eins", places=(place_north_of(WEILHEIM, 12), place_north_of(WEILHEIM, 1)))
+    offer("Zwei", places=(place_north_of(WEILHEIM, 2),))
+    offer("Online", format="online", places=())
+    results = search(OfferQuery(near=WEILHEIM, radius_km=20))
+    assert [h.offer.title_de for h in results.hits] == ["Eins", "Zwei", "Drei"]
+    assert [round(h.distance_km, 2) for h in results.hits] == [1.0, 2.0, 3.0]
+    # Without a radius everything comes, nearest first, offers without a place last.
+    everything = titles(OfferQuery(near=WEILHEIM))
+    assert everything == ["Eins", "Zwei", "Drei", "Online"]
+
+
+def test_text_and_place_together(backend, offer):
+    offer("Sprachcafé Weilheim", places=(place_north_of(WEILHEIM, 1),))
+    offer("Sprachcafé Penzberg", places=(place_north_of(WEILHEIM, 25, "Penzberg"),))
+    assert titles(OfferQuery(text="Sprachcafé", near=WEILHEIM, radius_km=10)) == [
+        "Sprachcafé Weilheim"
+    ]
+    assert titles(OfferQuery(text="Sprachcafé", near=WEILHEIM, sort="distance")) == [
+        "Sprachcafé Weilheim",
+        "Sprachcafé Penzberg",
+    ]
+
+
+def test_filters_and_facet_counts(backend, offer):
+    offer("Fußball", categories=("sport",), kind="club_offer", languages=("de", "ar"))
+    offer(
+        "Schwimmen",
+        categories=("sport", "health"),
+        kind="club_offer",
+        is_free=False,
+        cost_note="2 €",
+    )
+    offer(
+        "Hebammensprechstunde", categories=("health",), kind="counselling", languages=("de", "uk")
+    )
+    offer("Sprachcafé", categories=("encounter-leisure",), kind="activity")
+
+    results = search(OfferQuery(categories=("sport",)))
+    assert sorted(h.offer.title_de for h in results.hits) == ["Fußball", "Schwimmen"]
+    # A facet counts as if its own filter were not set; the others apply.
+    assert results.facets["category"] == {
+        "sport": 2,
+        "health": 2,
+        "encounter-leisure": 1,
+    }
+    assert results.facets["kind"] == {"club_offer": 2}
+    assert results.facets["spoken_language"] == {"de": 2, "ar": 1}
+
+    assert titles(OfferQuery(categories=("sport",), free=True)) == ["Fußball"]
+    assert titles(OfferQuery(spoken_languages=("uk",))) == ["Hebammensprechstunde"]
+    assert titles(OfferQuery(kinds=("activity", "counselling"))) == [
+        "Hebammensprechstunde",
+        "Sprachcafé",
+    ]
+
+
+def test_open_on_weekday(backend, offer):
+    offer("Dienstagstreff", slots=((1, "15:00", "17:00"),))
+    offer("Samstagsfest", slots=(), dates=(dt.date(2026, 11, 28),))  # a Saturday
+    assert titles(OfferQuery(open_on=1)) == ["Dienstagstreff"]
+    assert titles(OfferQuery(open_on=5)) == ["Samstagsfest"]
+    assert titles(OfferQuery(open_on=3)) == []
+
+
+def test_pagination_and_count(backend, offer):
+    for n in range(5):
+        offer(f"Kurs {n}")
+    first = search(OfferQuery(text="Kurs", page=1, page_size=2))
+    third = search(OfferQuery(text="Kurs", page=3, page_size=2))
+    assert first.count == third.count == 5
+    assert [h.offer.title_de for h in first.hits] == ["Kurs 0", "Kurs 1"]
+    assert [h.offer.title_de for h in third.hits] == ["Kurs 4"]
+    assert first.num_pages == 3 and first.has_next and not third.has_next
+
+
+def test_unpublished_drafts_and_expired_offers_never_appear(backend, offer, site_tree, publish):
+    live = offer("Sprachcafé live")
+    make_offer(site_tree, "Sprachcafé Entwurf", publish=False)
+    offer("Sprachcafé vorbei", valid_until=dt.date(2020, 1, 1))
+    offer("Sprachcafé später", valid_from=dt.date(2099, 1, 1))
+    assert titles(OfferQuery(text="Sprachcafé")) == ["Sprachcafé live"]
+    assert suggest("Sprachc", "de") == [
+        {"id": live.pk, "title": "Sprachcafé live", "language": "de"}
+    ]
