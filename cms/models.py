@@ -74,11 +74,14 @@ class HomePage(MultilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         from directory.models import Category, OfferIndexPage, OfferPage
+        from directory.summaries import load_summaries
 
         context = super().get_context(request, *args, **kwargs)
-        offers = OfferPage.objects.public_current()
+        newest = OfferPage.objects.public_current().order_by("-first_published_at", "-pk")
         context["categories"] = Category.objects.all()
-        context["newest_offers"] = offers.order_by("-first_published_at")[:6]
+        context["newest_offers"] = load_summaries(
+            list(newest.values_list("pk", flat=True)[:6]), translation.get_language() or "de"
+        )
         context["offer_index"] = OfferIndexPage.objects.child_of(self).live().first()
         return context
 

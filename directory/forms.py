@@ -12,6 +12,8 @@ class OfferPageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         locations = self.formsets.get("locations")
+        if locations is not None:
+            self._locate_places(locations)
         if locations is not None and cleaned.get("format") in (
             OfferFormat.IN_PERSON,
             OfferFormat.HYBRID,
@@ -28,3 +30,22 @@ class OfferPageForm(WagtailAdminPageForm):
                     _("An offer that takes place in person needs at least one place."),
                 )
         return cleaned
+
+    @staticmethod
+    def _locate_places(locations) -> None:
+        """Geocode places typed without coordinates (answers are cached, far-off ones refused)."""
+        from .geocoding import locate
+
+        for form in locations.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or form.errors:
+                continue
+            if data.get("latitude") is None and data.get("longitude") is None:
+                place = form.instance
+                place.street, place.postcode, place.town = (
+                    data.get("street", ""),
+                    data.get("postcode", ""),
+                    data.get("town", ""),
+                )
+                if locate(place):
+                    data["latitude"], data["longitude"] = place.latitude, place.longitude

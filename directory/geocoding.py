@@ -91,3 +91,20 @@ def resolve_search_place(text: str) -> GeoPoint | None:
     if place is not None:
         return GeoPoint(place.latitude, place.longitude)
     return geocode(text)
+
+
+def locate(place) -> bool:
+    """Fill in the point of an ``OfferLocation`` that has an address but no coordinates.
+
+    Returns whether the place has a point afterwards. Never raises: without an
+    answer the place stays without a point (and is not found by distance).
+    """
+    if place.latitude is not None and place.longitude is not None:
+        return True
+    if not (place.postcode or place.town):
+        return False
+    point = geocode_address(place.street, place.postcode, place.town)
+    if point is None:
+        return False
+    place.latitude, place.longitude = point.latitude, point.longitude
+    return True

@@ -200,8 +200,11 @@ class OrganisationPage(MultilingualPage):
         return OfferPage.objects.public_current().filter(organisation=self).order_by("title")
 
     def get_context(self, request, *args, **kwargs):
+        from .summaries import load_summaries
+
         context = super().get_context(request, *args, **kwargs)
-        context["offers"] = self.public_offers().select_related("image")
+        ids = list(self.public_offers().values_list("pk", flat=True))
+        context["offers"] = load_summaries(ids, get_language() or SOURCE_LANGUAGE)
         return context
 
 
@@ -255,6 +258,33 @@ class Occurrence(NamedTuple):
     date: dt.date
     start: dt.time | None
     end: dt.time | None
+
+
+def next_occurrences(
+    weekly: list[tuple[int, dt.time, dt.time]],
+    single: list[tuple[dt.date, dt.time | None, dt.time | None]],
+    valid_from: dt.date | None,
+    valid_until: dt.date | None,
+    limit: int = 3,
+    on: dt.date | None = None,
+) -> list[Occurrence]:
+    """The next ``limit`` occurrences of weekly slots and single dates, within validity.
+
+    Looks 120 days ahead at most, so a weekly offer shows its next few weeks.
+    """
+    on = on or timezone.localdate()
+    start = max(on, valid_from) if valid_from else on
+    horizon = start + dt.timedelta(days=120)
+    if valid_until:
+        horizon = min(horizon, valid_until)
+    found = [Occurrence(d, a, b) for d, a, b in single if start <= d <= horizon]
+    repeated: list[Occurrence] = []
+    day = start
+    while weekly and day <= horizon and len(repeated) < limit:
+        repeated += [Occurrence(day, a, b) for w, a, b in weekly if w == day.weekday()]
+        day += dt.timedelta(days=1)
+    merged = sorted(found + repeated, key=lambda o: (o.date, o.start or dt.time.min))
+    return merged[:limit]
 
 
 class OfferPage(MultilingualPage):
@@ -452,28 +482,14 @@ class OfferPage(MultilingualPage):
 
     def upcoming(self, limit: int = 3, on: dt.date | None = None) -> list[Occurrence]:
         """The next ``limit`` dates, weekly slots and single dates merged, within validity."""
-        on = on or timezone.localdate()
-        start = max(on, self.valid_from) if self.valid_from else on
-        horizon = start + dt.timedelta(days=120)
-        if self.valid_until:
-            horizon = min(horizon, self.valid_until)
-        single = [
-            Occurrence(d.date, d.start_time, d.end_time)
-            for d in self.dates.all()
-            if start <= d.date <= horizon
-        ]
-        slots = list(self.weekly_slots.all())
-        weekly: list[Occurrence] = []
-        day = start
-        while slots and day <= horizon and len(weekly) < limit:
-            weekly += [
-                Occurrence(day, s.start_time, s.end_time)
-                for s in slots
-                if s.weekday == day.weekday()
-            ]
-            day += dt.timedelta(days=1)
-        found = sorted(single + weekly, key=lambda o: (o.date, o.start or dt.time.min))
-        return found[:limit]
+        return next_occurrences(
+            [(s.weekday, s.start_time, s.end_time) for s in self.weekly_slots.all()],
+            [(d.date, d.start_time, d.end_time) for d in self.dates.all()],
+            self.valid_from,
+            self.valid_until,
+            limit=limit,
+            on=on,
+        )
 
     @cached_property
     def first_location(self) -> OfferLocation | None:

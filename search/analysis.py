@@ -16,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 # Snowball stemmers for the site's languages; None means "no stemming".
 SNOWBALL = {
@@ -28,6 +30,25 @@ SNOWBALL = {
     "ro": "romanian",
 }
 
+# The commonest function words: left out of the index and of queries, so that
+# "Deutschkurs für Frauen" also finds an offer that never says "für".
+STOPWORDS = {
+    "de": set(
+        "aber als am an auch auf aus bei bin bis da das dem den der des die dies du ein eine einem "
+        "einen einer es für hat ich ihr im in ins ist ja mit nach nicht noch nur oder sie sind so "
+        "um und uns vom von vor war was wie wir zu zum zur".split()
+    ),
+    "en": set(
+        "a an and are as at be by for from has have in is it of on or that the this to was with "
+        "you your".split()
+    ),
+    "ar": set("في من على إلى الى عن مع أو او و ثم هذا هذه ذلك التي الذي".split()),
+    "fa": set("و در به از که با را این آن برای یا تا".split()),
+    "uk": set("і й та в у на з із до для по за від що це як або".split()),
+    "ru": set("и в во на с со к ко по за от для что это как или не".split()),
+    "tr": set("ve ile bir bu da de için ya veya ama gibi".split()),
+    "ro": set("și si în in la cu de din pe pentru sau un o este".split()),
+}
 WORD_PATTERN = re.compile(r"\w+", re.UNICODE)
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
@@ -101,9 +122,28 @@ def analyse_word(word: str, language: str) -> str:
     return fold(normalise_script(word, language))
 
 
+@lru_cache(maxsize=32)
+def _folded_stopwords(language: str) -> frozenset[str]:
+    # Folded, so "fuer" is as much a stop word as "für".
+    return frozenset(fold(w) for w in STOPWORDS.get(language, ()))
+
+
+def is_stopword(word: str, language: str) -> bool:
+    """Whether ``word`` is one of ``language``'s commonest function words."""
+    return fold(word) in _folded_stopwords(language)
+
+
 def terms(text: str, language: str) -> list[str]:
-    """All terms of ``text`` written in ``language``, in order, with repeats."""
-    return [analyse_word(w, language) for w in words(text)]
+    """All terms of ``text`` written in ``language``, in order, stop words left out."""
+    return [analyse_word(w, language) for w in words(text) if not is_stopword(w, language)]
+
+
+def query_words(text: str, language: str) -> list[str]:
+    """The distinct words of a query that must match: stop words of the searcher's
+    language and of German are dropped, unless nothing else is left."""
+    found = list(dict.fromkeys(words(text)))
+    kept = [w for w in found if not (is_stopword(w, language) or is_stopword(w, "de"))]
+    return kept or found
 
 
 def prefix_term(word: str, language: str) -> str:
@@ -118,20 +158,12 @@ def fuzziness(term: str) -> int:
     return 1 if len(term) <= 5 else 2
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau–Levenshtein distance (adjacent swaps count once), giving up above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous_previous: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous_previous[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous_previous, previous = previous, current
-    return previous[-1]
+def within_edits(term: str, candidates: list[str], allowed: int) -> list[str]:
+    """The candidates at most ``allowed`` edits from ``term`` (adjacent swaps count once,
+    the "optimal string alignment" distance Lucene's fuzzy query uses)."""
+    return [
+        candidate
+        for candidate, _distance, _index in process.extract(
+            term, candidates, scorer=OSA.distance, score_cutoff=allowed, limit=None
+        )
+    ]

@@ -11,8 +11,6 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from directory.models import OfferPage
-
 from .forms import OfferSearchForm
 from .interface import search, suggest
 from .openapi import openapi_document
@@ -38,21 +36,18 @@ def _error_response(form: OfferSearchForm) -> JsonResponse:
 
 
 def _offer_json(hit: SearchHit, request: HttpRequest) -> dict:
-    offer: OfferPage = hit.offer
-    with translation.override(hit.language):
-        title, summary = offer.title, offer.summary
-    first = offer.first_location
+    offer = hit.offer
     return {
         "id": offer.pk,
-        "title": title,
-        "summary": summary,
-        "language": hit.language,
-        "url": request.build_absolute_uri(offer.get_url(request=request)),
+        "title": offer.title,
+        "summary": offer.summary,
+        "language": offer.language,
+        "url": request.build_absolute_uri(offer.url()),
         "kind": offer.kind,
-        "categories": [c.slug for c in offer.categories.all()],
-        "town": first.town if first else None,
+        "categories": offer.categories,
+        "town": offer.town or None,
         "distance_km": round(hit.distance_km, 2) if hit.distance_km is not None else None,
-        "spoken_languages": [s.code for s in offer.spoken_languages.all()],
+        "spoken_languages": [code for code, _native in offer.spoken_languages],
         "free": offer.is_free,
         "wheelchair_accessible": offer.wheelchair_accessible,
         "childcare": offer.childcare,
@@ -62,7 +57,7 @@ def _offer_json(hit: SearchHit, request: HttpRequest) -> dict:
                 "start": o.start.strftime("%H:%M") if o.start else None,
                 "end": o.end.strftime("%H:%M") if o.end else None,
             }
-            for o in offer.upcoming(limit=3)
+            for o in offer.upcoming
         ],
         "snippet": str(hit.snippet),
     }

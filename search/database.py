@@ -1,28 +1,34 @@
-"""The database backend: the same matching as Elasticsearch, with ORM queries and Python.
+"""The database backend: the same matching as Elasticsearch, from the database and Python.
 
 Works on SQLite (the embedded default) and PostgreSQL. Text is matched
-against ``OfferTerm`` rows written at publish time; fuzzy and prefix matches
-are expanded from the term vocabulary held in memory. Distances use a
-bounding-box prefilter in SQL, then the exact great-circle distance.
+against ``OfferTerm`` rows written at publish time. Filters, facets and
+distances work on a *snapshot* of the indexed offers' filter fields, loaded
+from the database and kept per process until the next index write
+(``IndexGeneration``). Distances use a bounding-box prefilter, then the exact
+great-circle distance, as Elasticsearch's ``arc``.
 """
 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import math
 import threading
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Q
+from django.utils import timezone
 
 from directory.geo import GeoPoint, distance_km
 from directory.models import OfferLocation, OfferPage
 
 from . import analysis
 from .documents import site_languages
-from .models import OfferTerm
+from .models import IndexGeneration, OfferTerm
 from .query import (
+    FACETS,
     FIELD_WEIGHTS,
     MATCH_WEIGHTS,
     MIN_PREFIX_LENGTH,
@@ -31,40 +37,115 @@ from .query import (
     language_weight,
 )
 
-FACET_PATHS = {
-    "category": "categories__slug",
-    "kind": "kind",
-    "target_group": "target_groups__slug",
-    "spoken_language": "spoken_languages__code",
-}
 
+@dataclass
+class IndexedOffer:
+    """The filter fields of one indexed offer."""
 
-# --- Vocabulary for fuzzy and prefix expansion -------------------------------
+    pk: int
+    title_sort: str
+    facets: dict[str, frozenset[str]]  # facet name -> values
+    is_free: bool
+    wheelchair_accessible: bool
+    childcare: bool
+    weekdays: frozenset[int]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    points: list[tuple[float, float]] = field(default_factory=list)
 
 
 @dataclass
-class _Vocabulary:
-    stamp: tuple
-    sorted_terms: dict[str, list[str]]  # language -> sorted distinct terms
+class Snapshot:
+    """Everything the backend keeps in memory between index writes."""
+
+    generation: int
+    offers: list[IndexedOffer]
+    vocabulary: dict[str, list[str]]  # language -> sorted distinct terms
 
 
-_vocabulary: _Vocabulary | None = None
-_vocabulary_lock = threading.Lock()
+_snapshot: Snapshot | None = None
+_lock = threading.Lock()
 
 
-def vocabulary() -> dict[str, list[str]]:
-    """Distinct terms per language, reloaded when the term table has grown or shrunk."""
-    global _vocabulary
-    stamp = tuple(OfferTerm.objects.aggregate(n=Count("id"), last=Max("id")).values())
-    with _vocabulary_lock:
-        if _vocabulary is None or _vocabulary.stamp != stamp:
+def _load_offers() -> list[IndexedOffer]:
+    from .indexing import indexable_offers  # the one definition of what is indexed
+
+    pages = list(
+        indexable_offers()
+        .prefetch_related(None)
+        .select_related(None)
+        .values_list(
+            "pk",
+            "title_de",
+            "kind",
+            "is_free",
+            "wheelchair_accessible",
+            "childcare",
+            "valid_from",
+            "valid_until",
+        )
+    )
+    ids = {row[0] for row in pages}
+    related: dict[str, dict[int, set]] = defaultdict(lambda: defaultdict(set))
+    through = {
+        "category": (OfferPage.categories.through, "category__slug"),
+        "target_group": (OfferPage.target_groups.through, "targetgroup__slug"),
+        "spoken_language": (OfferPage.spoken_languages.through, "spokenlanguage__code"),
+    }
+    for name, (model, path) in through.items():
+        for offer_id, value in model.objects.values_list("offerpage_id", path):
+            if offer_id in ids:
+                related[name][offer_id].add(value)
+    for offer_id, weekday in OfferPage.weekly_slots.rel.related_model.objects.values_list(
+        "page_id", "weekday"
+    ):
+        related["weekday"][offer_id].add(weekday)
+    for offer_id, date in OfferPage.dates.rel.related_model.objects.values_list("page_id", "date"):
+        related["weekday"][offer_id].add(date.weekday())
+    points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    located = OfferLocation.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    for offer_id, latitude, longitude in located.values_list("page_id", "latitude", "longitude"):
+        points[offer_id].append((latitude, longitude))
+    return [
+        IndexedOffer(
+            pk=pk,
+            title_sort=(title or "").casefold(),
+            facets={
+                "category": frozenset(related["category"][pk]),
+                "kind": frozenset([kind]),
+                "target_group": frozenset(related["target_group"][pk]),
+                "spoken_language": frozenset(related["spoken_language"][pk]),
+            },
+            is_free=free,
+            wheelchair_accessible=accessible,
+            childcare=childcare,
+            weekdays=frozenset(related["weekday"][pk]),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            points=points[pk],
+        )
+        for pk, title, kind, free, accessible, childcare, valid_from, valid_until in pages
+    ]
+
+
+def snapshot() -> Snapshot:
+    """The in-memory snapshot, reloaded when the index has been written since."""
+    global _snapshot
+    generation = IndexGeneration.current()
+    with _lock:
+        if _snapshot is None or _snapshot.generation != generation:
             by_language: dict[str, set[str]] = defaultdict(set)
             for language, term in OfferTerm.objects.values_list("language", "term").distinct():
                 by_language[language].add(term)
-            _vocabulary = _Vocabulary(
-                stamp, {language: sorted(found) for language, found in by_language.items()}
+            _snapshot = Snapshot(
+                generation,
+                _load_offers(),
+                {language: sorted(found) for language, found in by_language.items()},
             )
-        return _vocabulary.sorted_terms
+        return _snapshot
+
+
+# --- Text ---------------------------------------------------------------------
 
 
 def _with_prefix(terms: list[str], prefix: str) -> list[str]:
@@ -78,23 +159,19 @@ def expansions(word: str, language: str, known: list[str]) -> dict[str, str]:
 
     Exact: the analysed word itself. Fuzzy: within Elasticsearch's AUTO edit
     distance, same first letter. Prefix: starts with the (unstemmed) typed word.
+    A term matched two ways counts with the better one, as dis_max does.
     """
     term = analysis.analyse_word(word, language)
     found = {term: "exact"}
 
     def add(candidate: str, kind: str) -> None:
-        # A term matched in two ways counts with the better one, as dis_max does in Elasticsearch.
-        if (
-            MATCH_WEIGHTS[kind] > MATCH_WEIGHTS[found.get(candidate, kind)]
-            or candidate not in found
-        ):
+        if candidate not in found or MATCH_WEIGHTS[kind] > MATCH_WEIGHTS[found[candidate]]:
             found[candidate] = kind
 
     allowed = analysis.fuzziness(term)
     if allowed:
-        for candidate in _with_prefix(known, term[:1]):
-            if analysis.edit_distance(term, candidate, allowed) <= allowed:
-                add(candidate, "fuzzy")
+        for candidate in analysis.within_edits(term, _with_prefix(known, term[:1]), allowed):
+            add(candidate, "fuzzy")
     prefix = analysis.prefix_term(word, language)
     if len(prefix) >= MIN_PREFIX_LENGTH:
         for candidate in _with_prefix(known, prefix):
@@ -102,11 +179,10 @@ def expansions(word: str, language: str, known: list[str]) -> dict[str, str]:
     return found
 
 
-def text_scores(text: str, searcher_language: str) -> dict[int, float]:
+def text_scores(text: str, searcher_language: str, known: dict[str, list[str]]) -> dict[int, float]:
     """Offer id → score for offers that match every word of ``text``."""
-    known = vocabulary()
     totals: dict[int, float] | None = None
-    for word in dict.fromkeys(analysis.words(text)):
+    for word in analysis.query_words(text, searcher_language):
         weights: dict[tuple[str, str], float] = {}
         condition = Q()
         for language in site_languages():
@@ -120,14 +196,13 @@ def text_scores(text: str, searcher_language: str) -> dict[int, float]:
         rows = OfferTerm.objects.filter(condition).values_list(
             "offer_id", "language", "field", "term"
         )
-        for offer_id, language, field, term in rows:
-            score = weights[(language, term)] * FIELD_WEIGHTS[field]
+        for offer_id, language, name, term in rows:
+            score = weights[(language, term)] * FIELD_WEIGHTS[name]
             if score > best.get(offer_id, 0.0):
                 best[offer_id] = score
-        if totals is None:
-            totals = best
-        else:
-            totals = {k: totals[k] + v for k, v in best.items() if k in totals}
+        totals = (
+            best if totals is None else {k: totals[k] + v for k, v in best.items() if k in totals}
+        )
         if not totals:
             return {}
     return totals or {}
@@ -136,98 +211,101 @@ def text_scores(text: str, searcher_language: str) -> dict[int, float]:
 # --- Filters, geo, facets ------------------------------------------------------
 
 
-def filtered_offers(query: OfferQuery, exclude: str | None = None) -> QuerySet[OfferPage]:
-    """Public offers passing the query's filters; ``exclude`` leaves one facet's filter out."""
-    offers = OfferPage.objects.public_current()
-    for name, values in query.filter_values().items():
-        if values and name != exclude:
-            offers = offers.filter(**{f"{FACET_PATHS[name]}__in": values})
-    if query.free:
-        offers = offers.filter(is_free=True)
-    if query.accessible:
-        offers = offers.filter(wheelchair_accessible=True)
-    if query.childcare:
-        offers = offers.filter(childcare=True)
-    if query.open_on is not None:
-        offers = offers.filter(
-            Q(weekly_slots__weekday=query.open_on) | Q(dates__date__iso_week_day=query.open_on + 1)
+def _base_filter(query: OfferQuery, today: dt.date) -> Callable[[IndexedOffer], bool]:
+    """Everything but the facet filters, as one predicate."""
+
+    def passes(offer: IndexedOffer) -> bool:
+        return (
+            (offer.valid_from is None or offer.valid_from <= today)
+            and (offer.valid_until is None or offer.valid_until >= today)
+            and (not query.free or offer.is_free)
+            and (not query.accessible or offer.wheelchair_accessible)
+            and (not query.childcare or offer.childcare)
+            and (query.open_on is None or query.open_on in offer.weekdays)
         )
-    return offers
+
+    return passes
 
 
-def distances(near: GeoPoint, radius_km: float | None) -> dict[int, float]:
-    """Offer id → distance to its nearest place, for offers within ``radius_km`` (or all)."""
-    places = OfferLocation.objects.filter(latitude__isnull=False, longitude__isnull=False)
-    if radius_km is not None:
-        # Bounding box first (cheap, uses the index), exact distance after.
-        dlat = radius_km / 111.0
-        dlon = radius_km / max(0.01, 111.0 * math.cos(math.radians(near.latitude)))
-        places = places.filter(
-            latitude__range=(near.latitude - dlat, near.latitude + dlat),
-            longitude__range=(near.longitude - dlon, near.longitude + dlon),
-        )
-    nearest: dict[int, float] = {}
-    for offer_id, latitude, longitude in places.values_list("page_id", "latitude", "longitude"):
-        d = distance_km(near, latitude, longitude)
-        if (radius_km is None or d <= radius_km) and d < nearest.get(offer_id, math.inf):
-            nearest[offer_id] = d
-    return nearest
+def nearest_distance(offer: IndexedOffer, near: GeoPoint, box: tuple | None) -> float:
+    """Distance to the offer's nearest place (inf without one, or outside the box)."""
+    best = math.inf
+    for latitude, longitude in offer.points:
+        if box and not (box[0] <= latitude <= box[1] and box[2] <= longitude <= box[3]):
+            continue  # the cheap bounding box first
+        best = min(best, distance_km(near, latitude, longitude))
+    return best
 
 
-def facet_counts(query: OfferQuery, restrict: set[int] | None) -> dict[str, dict[str, int]]:
-    """For each multi-value filter, how many offers each value would give (others applied)."""
-    facets = {}
-    for name, path in FACET_PATHS.items():
-        counts: dict[str, set[int]] = defaultdict(set)
-        for pk, value in filtered_offers(query, exclude=name).values_list("pk", path):
-            if value is not None and (restrict is None or pk in restrict):
-                counts[value].add(pk)
-        facets[name] = {value: len(ids) for value, ids in counts.items()}
-    return facets
+def _bounding_box(near: GeoPoint, radius_km: float) -> tuple[float, float, float, float]:
+    dlat = radius_km / 110.5  # a little generous: the exact distance decides
+    dlon = radius_km / max(0.01, 110.5 * math.cos(math.radians(near.latitude)))
+    return (
+        near.latitude - dlat,
+        near.latitude + dlat,
+        near.longitude - dlon,
+        near.longitude + dlon,
+    )
 
 
 def search(query: OfferQuery) -> RawResults:
     """Answer ``query`` from the database."""
-    scores = text_scores(query.text, query.language) if query.text.strip() else None
-    nearest = distances(query.near, query.radius_km) if query.near else None
-    # Text and radius narrow the result to known ids; they are applied in Python
-    # rather than as huge IN (...) lists, which SQLite limits.
-    restrict: set[int] | None = set(scores) if scores is not None else None
-    if nearest is not None and query.radius_km is not None:
-        restrict = set(nearest) if restrict is None else restrict & set(nearest)
+    snap = snapshot()
+    today = timezone.localdate()
+    passes = _base_filter(query, today)
+    candidates = [offer for offer in snap.offers if passes(offer)]
 
-    titles = dict(filtered_offers(query).values_list("pk", "title_de").distinct())
-    rows = [(pk, (title or "").casefold()) for pk, title in titles.items()]
-    if restrict is not None:
-        rows = [row for row in rows if row[0] in restrict]
+    scores = (
+        text_scores(query.text, query.language, snap.vocabulary) if query.text.strip() else None
+    )
+    if scores is not None:
+        candidates = [offer for offer in candidates if offer.pk in scores]
+    distances: dict[int, float] = {}
+    if query.near:
+        box = _bounding_box(query.near, query.radius_km) if query.radius_km is not None else None
+        for offer in candidates:
+            distances[offer.pk] = nearest_distance(offer, query.near, box)
+        if query.radius_km is not None:
+            candidates = [o for o in candidates if distances[o.pk] <= query.radius_km]
+
+    chosen = {name: set(values) for name, values in query.filter_values().items() if values}
+
+    def matches(offer: IndexedOffer, skip: str | None = None) -> bool:
+        return all(offer.facets[n] & v for n, v in chosen.items() if n != skip)
+
+    facets: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        counts: dict[str, int] = defaultdict(int)
+        for offer in candidates:
+            if matches(offer, skip=name):
+                for value in offer.facets[name]:
+                    counts[value] += 1
+        facets[name] = dict(counts)
+
+    hits = [offer for offer in candidates if matches(offer)]
     sort = query.effective_sort
     if sort == "relevance" and scores is not None:
-        rows.sort(key=lambda r: (-round(scores.get(r[0], 0.0), 6), r[1], r[0]))
-    elif sort == "distance" and nearest is not None:
-        rows.sort(key=lambda r: (nearest.get(r[0], math.inf), r[1], r[0]))
+        hits.sort(key=lambda o: (-round(scores[o.pk], 6), o.title_sort, o.pk))
+    elif sort == "distance" and query.near:
+        hits.sort(key=lambda o: (distances[o.pk], o.title_sort, o.pk))
     else:
-        rows.sort(key=lambda r: (r[1], r[0]))
-    ids = [pk for pk, _title in rows]
+        hits.sort(key=lambda o: (o.title_sort, o.pk))
     return RawResults(
-        ids=ids[query.offset : query.offset + query.page_size],
-        count=len(ids),
-        facets=facet_counts(query, restrict),
+        ids=[o.pk for o in hits[query.offset : query.offset + query.page_size]],
+        count=len(hits),
+        facets=facets,
     )
 
 
 def suggest(prefix: str, language: str, limit: int) -> list[int]:
     """Ids of public offers whose title has a word starting with ``prefix``, by title."""
-    languages = dict.fromkeys([language, "de"])
     condition = Q()
-    for lang in languages:
+    for lang in dict.fromkeys([language, "de"]):
         condition |= Q(language=lang, term__startswith=analysis.prefix_term(prefix, lang))
     matching = set(
         OfferTerm.objects.filter(condition, field="title").values_list("offer_id", flat=True)
     )
-    rows = [
-        (pk, (title or "").casefold())
-        for pk, title in OfferPage.objects.public_current().values_list("pk", "title_de")
-        if pk in matching
-    ]
-    rows.sort(key=lambda r: (r[1], r[0]))
-    return [pk for pk, _title in rows[:limit]]
+    passes = _base_filter(OfferQuery(), timezone.localdate())
+    hits = [o for o in snapshot().offers if o.pk in matching and passes(o)]
+    hits.sort(key=lambda o: (o.title_sort, o.pk))
+    return [o.pk for o in hits[:limit]]

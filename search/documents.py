@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from directory.models import OfferPage
+from directory.summaries import card_data
 
 from .analysis import terms
 
@@ -42,6 +43,7 @@ class OfferDocument:
     points: list[tuple[float, float]]
     towns: list[str]
     version: int  # publication time in microseconds: newer copies win in Elasticsearch
+    card: dict  # what a result card shows (directory.summaries.card_data)
     # {language: {"title": [terms], "text": [terms]}} for each language the offer is written in
     terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
@@ -104,4 +106,5 @@ def build_document(offer: OfferPage) -> OfferDocument:
         else 1,
         terms=found,
         languages=sorted(found),
+        card=card_data(offer),
     )

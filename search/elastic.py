@@ -94,6 +94,7 @@ def mapping() -> dict:
         "valid_until": {"type": "date"},
         "points": {"type": "geo_point"},
         "towns": {"type": "keyword"},
+        "card": {"type": "object", "enabled": False},  # stored for display, not searched
     }
     for language in site_languages():
         for field in FIELD_WEIGHTS:
@@ -151,6 +152,7 @@ def _source(document: OfferDocument) -> dict:
         "valid_until": document.valid_until,
         "points": [{"lat": lat, "lon": lon} for lat, lon in document.points],
         "towns": document.towns,
+        "card": document.card,
     }
     for language, fields in document.terms.items():
         for field, found in fields.items():
@@ -287,7 +289,7 @@ def _base_filters(query: OfferQuery, today: dt.date) -> list[Q]:
 def build_search(query: OfferQuery, today: dt.date | None = None) -> Search:
     """The elasticsearch-dsl search for ``query`` (exposed for benchmarks and tests)."""
     today = today or timezone.localdate()
-    words = list(dict.fromkeys(analysis.words(query.text)))
+    words = analysis.query_words(query.text, query.language)
     must = [_word_query(word, query.language) for word in words]
     main = Q("bool", must=must or [Q("match_all")], filter=_base_filters(query, today))
     search = Search(using=client(), index=alias_name()).query(main)
@@ -321,7 +323,7 @@ def build_search(query: OfferQuery, today: dt.date | None = None) -> Search:
     else:
         order = []
     search = search.sort(*order, "title_sort", "offer_id")
-    search = search.source(["offer_id"]).extra(track_total_hits=True)
+    search = search.source(["offer_id", "card"]).extra(track_total_hits=True)
     return search[query.offset : query.offset + query.page_size]
 
 
@@ -339,6 +341,7 @@ def search(query: OfferQuery) -> RawResults:
         ids=[int(hit.offer_id) for hit in response.hits],
         count=response.hits.total.value,
         facets=facets,
+        cards={int(hit.offer_id): hit.card.to_dict() for hit in response.hits if "card" in hit},
     )
 
 

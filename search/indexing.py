@@ -17,7 +17,7 @@ from directory.models import OfferPage, OrganisationPage
 
 from . import elastic
 from .documents import build_document
-from .models import OfferTerm, PendingIndexUpdate
+from .models import IndexGeneration, OfferTerm, PendingIndexUpdate
 
 logger = logging.getLogger("gemeinsam.search")
 
@@ -57,6 +57,7 @@ def write_terms(documents: Iterable) -> None:
         ],
         batch_size=5000,
     )
+    IndexGeneration.bump()
 
 
 def index_offer(offer_id: int) -> None:
@@ -79,6 +80,7 @@ def index_offer(offer_id: int) -> None:
 def remove_offer(offer_id: int) -> None:
     """Take one offer out of every index."""
     OfferTerm.objects.filter(offer_id=offer_id).delete()
+    IndexGeneration.bump()
     if elastic.is_configured():
         try:
             elastic.delete_document(offer_id)

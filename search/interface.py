@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from directory.geo import distance_km
-from directory.models import OfferPage
+from directory.summaries import OfferSummary, load_summaries, summary_from_card
 
 from . import analysis, database, elastic
 from .query import MIN_PREFIX_LENGTH, OfferQuery, SearchHit, SearchResults
@@ -46,13 +46,11 @@ def _answer(from_elasticsearch: Callable[[], T], from_database: Callable[[], T])
 def search(query: OfferQuery) -> SearchResults:
     """Find public offers matching ``query``: one page of hits, the count and the facets."""
     raw, backend = _answer(lambda: elastic.search(query), lambda: database.search(query))
-    offers = (
-        OfferPage.objects.filter(pk__in=raw.ids)
-        .select_related("organisation", "image")
-        .prefetch_related("locations", "categories", "spoken_languages", "weekly_slots", "dates")
-    )
-    by_id = {offer.pk: offer for offer in offers}
-    hits = [_hit(by_id[pk], query) for pk in raw.ids if pk in by_id]
+    if raw.cards is not None and all(pk in raw.cards for pk in raw.ids):
+        summaries = [summary_from_card(pk, raw.cards[pk], query.language) for pk in raw.ids]
+    else:
+        summaries = load_summaries(raw.ids, query.language)
+    hits = [_hit(summary, query) for summary in summaries]
     return SearchResults(
         query=query, count=raw.count, hits=hits, facets=raw.facets, backend=backend
     )
@@ -67,41 +65,29 @@ def suggest(prefix: str, language: str, limit: int = 8) -> list[dict]:
         lambda: elastic.suggest(prefix, language, limit),
         lambda: database.suggest(prefix, language, limit),
     )
-    offers = OfferPage.objects.in_bulk(ids)
-    suggestions = []
-    for pk in ids:
-        offer = offers.get(pk)
-        if offer is None:
-            continue
-        served = language if offer.has_translation(language) else "de"
-        title = getattr(offer, f"title_{served}", "") or offer.title_de
-        suggestions.append({"id": pk, "title": title, "language": served})
-    return suggestions
+    return [
+        {"id": s.pk, "title": s.title, "language": s.language}
+        for s in load_summaries(ids, language)
+    ]
 
 
-def _hit(offer: OfferPage, query: OfferQuery) -> SearchHit:
-    language = query.language if offer.has_translation(query.language) else "de"
+def _hit(summary: OfferSummary, query: OfferQuery) -> SearchHit:
     distance = None
-    if query.near:
-        points = [p for p in offer.locations.all() if p.has_point]
-        if points:
-            distance = min(distance_km(query.near, p.latitude, p.longitude) for p in points)
-    summary = getattr(offer, f"summary_{language}", "") or offer.summary_de or ""
+    if query.near and summary.points:
+        distance = min(distance_km(query.near, lat, lon) for lat, lon in summary.points)
     return SearchHit(
-        offer=offer,
+        offer=summary,
         distance_km=distance,
-        language=language,
-        snippet=highlight(summary, query.text, language),
+        snippet=highlight(summary.summary, query.text, summary.language),
     )
 
 
 def highlight(text: str, query_text: str, language: str) -> str:
     """``text`` as safe HTML with the words that match the query marked."""
-    wanted = {analysis.analyse_word(w, language) for w in analysis.words(query_text)}
+    typed = analysis.query_words(query_text, language)
+    wanted = {analysis.analyse_word(w, language) for w in typed}
     prefixes = [
-        p
-        for p in (analysis.prefix_term(w, language) for w in analysis.words(query_text))
-        if len(p) >= MIN_PREFIX_LENGTH
+        p for p in (analysis.prefix_term(w, language) for w in typed) if len(p) >= MIN_PREFIX_LENGTH
     ]
     if not wanted:
         return escape(text)

@@ -1,5 +1,7 @@
 """The database backend's own index: analysed terms of every published offer."""
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +45,31 @@ class PendingIndexUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"offer {self.offer_id}"
+
+
+class IndexGeneration(models.Model):
+    """A stamp renewed by every index write, so each process knows when its caches are stale.
+
+    The stamp is random rather than counted: a write rolled back with its
+    transaction must not bring back a number some cache already stands for.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("index generation")
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def current(cls) -> int:
+        """The current generation (0 before the first write)."""
+        return cls.objects.filter(pk=1).values_list("value", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        """Mark every cache built from the index as stale."""
+        stamp = secrets.randbits(62) + 1
+        if not cls.objects.filter(pk=1).update(value=stamp):
+            cls.objects.update_or_create(pk=1, defaults={"value": stamp})

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from directory.geo import GeoPoint
-from directory.models import OfferPage
+
+if TYPE_CHECKING:
+    from directory.summaries import OfferSummary
 
 Sort = Literal["relevance", "distance", "title"]
 
@@ -79,16 +81,21 @@ class RawResults:
     ids: list[int]
     count: int
     facets: dict[str, dict[str, int]]
+    cards: dict[int, dict] | None = None  # stored card data by id, when the engine keeps it
 
 
 @dataclass
 class SearchHit:
     """One offer in the results."""
 
-    offer: OfferPage
+    offer: OfferSummary
     distance_km: float | None = None
-    language: str = "de"  # the language the offer's text is served in
     snippet: str = ""  # the summary with matched words in <mark>, HTML-safe
+
+    @property
+    def language(self) -> str:
+        """The language the offer's text is served in."""
+        return self.offer.language
 
 
 @dataclass

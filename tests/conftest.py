@@ -34,3 +34,13 @@ def _remove_temporary_folders():
     yield
     for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_snapshot():
+    """The database backend's per-process snapshot must not outlive a test's rolled-back data."""
+    from search import database
+
+    database._snapshot = None
+    yield
+    database._snapshot = None

@@ -148,3 +148,18 @@ def test_geocoder_outage_gives_none_and_caches_nothing(settings):
     assert geocoding.geocode("Pöltnerstraße 12, 82362 Weilheim") is None
     assert not GeocodedAddress.objects.exists()
     geocoding._geocode_function.cache_clear()
+
+
+@pytest.mark.django_db
+def test_offer_places_without_coordinates_are_geocoded(nominatim):
+    from directory.geocoding import locate
+    from directory.models import OfferLocation
+
+    place = OfferLocation(street="Pöltnerstraße 12", postcode="82362", town="Weilheim i. OB")
+    assert locate(place)
+    assert (place.latitude, place.longitude) == (47.8402, 11.1431)
+    typed = OfferLocation(postcode="82362", town="Weilheim", latitude=47.9, longitude=11.2)
+    assert locate(typed) and typed.latitude == 47.9  # typed coordinates are kept
+    assert len(nominatim.requests) == 1
+    unknown = OfferLocation(street="Hauptstraße 1", postcode="82362", town="Weilheim i. OB")
+    assert not locate(unknown) and unknown.latitude is None  # the answer lay in Berlin

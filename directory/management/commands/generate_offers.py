@@ -23,6 +23,9 @@ class Command(BaseCommand):
             default=None,
             help="How many organisations (default N/200).",
         )
+        parser.add_argument(
+            "--no-index", action="store_true", help="Skip rebuilding the search indexes afterwards."
+        )
 
     def handle(self, *args, count, seed, organisations, no_index, **options):
         started = time.monotonic()

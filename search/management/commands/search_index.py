@@ -27,22 +27,43 @@ class ProgressBar:
     def __init__(self, stream, total: int, label: str) -> None:
         self.stream, self.total, self.label = stream, max(total, 1), label
         self.started = time.monotonic()
+        # Redraw in place on a terminal; in a log, one line per fifth of the way.
+        self.redraw = getattr(stream, "isatty", lambda: False)()
+        self.logged_fifth = -1
 
     def update(self, done: int) -> None:
         share = min(1.0, done / self.total)
+        if not self.redraw and int(share * 5) == self.logged_fifth:
+            return
+        self.logged_fifth = int(share * 5)
         bar = "#" * int(share * 30)
         rate = done / max(time.monotonic() - self.started, 1e-6)
-        self.stream.write(
-            f"\r{self.label} [{bar:<30}] {share:4.0%} {done}/{self.total} {rate:,.0f} docs/s",
-            ending="",
-        )
+        line = f"{self.label} [{bar:<30}] {share:4.0%} {done}/{self.total} {rate:,.0f} docs/s"
+        self.stream.write(f"\r{line}" if self.redraw else line, ending="" if self.redraw else "\n")
         self.stream.flush()
 
     def finish(self, done: int) -> float:
         seconds = time.monotonic() - self.started
+        self.logged_fifth = -1
         self.update(done)
-        self.stream.write("")
+        if self.redraw:
+            self.stream.write("")
         return seconds
+
+
+def _rate(done: int, seconds: float) -> str:
+    return f"{done / max(seconds, 1e-6):,.0f} docs/s"
+
+
+def _chunks(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def documents():
@@ -61,36 +82,40 @@ class Command(BaseCommand):
         getattr(self, f"_{action}")()
 
     def _rebuild(self):
+        # Each document is built once (the analysis is the costly part) and written
+        # to the database's term table and, if configured, a new Elasticsearch index.
         total = indexable_offers().count()
-        progress = ProgressBar(self.stdout, total, "database     ")
-        done = 0
         with transaction.atomic():
             OfferTerm.objects.all().delete()
-            batch = []
-            for document in documents():
-                batch.append(document)
-                if len(batch) >= CHUNK:
+            if elastic.is_configured():
+                self._rebuild_both(total)
+            else:
+                progress = ProgressBar(self.stdout, total, "database")
+                done = 0
+                for batch in _chunks(documents(), CHUNK):
                     write_terms(batch)
                     done += len(batch)
-                    batch = []
                     progress.update(done)
-            write_terms(batch)
-            done += len(batch)
-        seconds = progress.finish(done)
-        self.stdout.write(
-            f"database: {done} offers in {seconds:.1f} s ({done / max(seconds, 1e-6):,.0f} docs/s)"
-        )
-        if not elastic.is_configured():
-            self.stdout.write(
-                "Elasticsearch is not configured; the database backend answers searches."
-            )
-            return
-        progress = ProgressBar(self.stdout, total, "elasticsearch")
+                seconds = progress.finish(done)
+                self.stdout.write(
+                    f"database: {done} offers in {seconds:.1f} s ({_rate(done, seconds)})"
+                )
+                self.stdout.write("Elasticsearch is not configured; the database answers searches.")
+
+    def _rebuild_both(self, total: int) -> None:
+        progress = ProgressBar(self.stdout, total, "indexing")
+
+        def documents_written_to_database():
+            for batch in _chunks(documents(), CHUNK):
+                write_terms(batch)
+                yield from batch
+
         try:
             name, written, seconds = elastic.rebuild(
-                documents,
+                documents_written_to_database,
                 lambda: set(indexable_offers().values_list("pk", flat=True)),
                 progress=progress.update,
+                chunk_size=CHUNK,
             )
         except Exception as error:  # noqa: BLE001 - report, keep the old index serving
             raise CommandError(
@@ -99,9 +124,8 @@ class Command(BaseCommand):
         progress.finish(written)
         self.stdout.write(
             self.style.SUCCESS(
-                f"elasticsearch: {written} offers into {name} in {seconds:.1f} s "
-                f"({written / max(seconds, 1e-6):,.0f} docs/s); "
-                f"alias {elastic.alias_name()} swapped"
+                f"database and elasticsearch: {written} offers into {name} in {seconds:.1f} s "
+                f"({_rate(written, seconds)}); alias {elastic.alias_name()} swapped"
             )
         )
 

@@ -1,0 +1,231 @@
+"""Light summaries of offers for result lists: a few small queries for a whole page of hits.
+
+Result pages, the API, the home page and organisation pages show the same
+card. Loading full Wagtail pages for it costs a wide query plus five
+prefetches per page of results; these summaries read only what a card shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils import timezone
+
+from .constants.kinds import OfferKind
+from .models import (
+    Occurrence,
+    OfferDate,
+    OfferLocation,
+    OfferPage,
+    OfferWeeklySlot,
+    next_occurrences,
+)
+from .models import SpokenLanguage as SpokenLanguageModel
+
+SOURCE_LANGUAGE = "de"
+
+
+@dataclass
+class OfferSummary:
+    """What a result card and an API result show of one offer."""
+
+    pk: int
+    title: str  # in ``language``
+    title_de: str
+    summary: str  # in ``language``
+    language: str  # the language the text is in (German when not translated)
+    path: str  # URL path without the language prefix, e.g. "angebote/sprachcafe/"
+    kind: str
+    is_free: bool
+    wheelchair_accessible: bool
+    childcare: bool
+    categories: list[str] = field(default_factory=list)
+    spoken_languages: list[tuple[str, str]] = field(default_factory=list)  # (code, native name)
+    towns: list[str] = field(default_factory=list)
+    points: list[tuple[float, float]] = field(default_factory=list)
+    upcoming: list[Occurrence] = field(default_factory=list)
+    requested_language: str = SOURCE_LANGUAGE  # the reader's language
+
+    @property
+    def translated(self) -> bool:
+        """Whether the text is in the reader's language (else German is shown)."""
+        return self.language == self.requested_language
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of offer in the active language."""
+        return str(OfferKind(self.kind).label) if self.kind in OfferKind.values else self.kind
+
+    @property
+    def town(self) -> str:
+        """The town of the main place ("" for offers online only)."""
+        return self.towns[0] if self.towns else ""
+
+    def url(self, language: str | None = None) -> str:
+        """The offer page's path in ``language`` (the reader's by default)."""
+        return f"/{language or self.requested_language}/{self.path}"
+
+
+def _relative_path(url_path: str) -> str:
+    # url_path is "/<home slug>/angebote/<slug>/"; the site root (home) is not in URLs.
+    parts = url_path.strip("/").split("/", 1)
+    return (parts[1] + "/") if len(parts) > 1 else ""
+
+
+def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> list[OfferSummary]:
+    """Summaries of the offers ``ids`` in that order, text in ``language`` where translated."""
+    if not ids:
+        return []
+    on = on or timezone.localdate()
+    columns = ["pk", "url_path", "kind", "is_free", "wheelchair_accessible", "childcare"]
+    columns += ["valid_from", "valid_until", "title_de", "summary_de"]
+    if language != SOURCE_LANGUAGE:
+        columns += [f"title_{language}", f"summary_{language}"]
+    rows = {row["pk"]: row for row in OfferPage.objects.filter(pk__in=ids).values(*columns)}
+
+    categories: dict[int, list[str]] = defaultdict(list)
+    for offer_id, slug in OfferPage.categories.through.objects.filter(
+        offerpage_id__in=ids
+    ).values_list("offerpage_id", "category__slug"):
+        categories[offer_id].append(slug)
+    native = dict(SpokenLanguageModel.objects.values_list("pk", "native_name"))
+    codes = dict(SpokenLanguageModel.objects.values_list("pk", "code"))
+    spoken: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    for offer_id, language_id in (
+        OfferPage.spoken_languages.through.objects.filter(offerpage_id__in=ids)
+        .order_by("spokenlanguage__sort_order")
+        .values_list("offerpage_id", "spokenlanguage_id")
+    ):
+        spoken[offer_id].append((codes[language_id], native[language_id]))
+    places: dict[int, list[tuple]] = defaultdict(list)
+    for offer_id, town, latitude, longitude in (
+        OfferLocation.objects.filter(page_id__in=ids)
+        .order_by("page_id", "sort_order")
+        .values_list("page_id", "town", "latitude", "longitude")
+    ):
+        places[offer_id].append((town, latitude, longitude))
+    weekly: dict[int, list] = defaultdict(list)
+    for offer_id, *slot in OfferWeeklySlot.objects.filter(page_id__in=ids).values_list(
+        "page_id", "weekday", "start_time", "end_time"
+    ):
+        weekly[offer_id].append(tuple(slot))
+    single: dict[int, list] = defaultdict(list)
+    for offer_id, *date in OfferDate.objects.filter(page_id__in=ids, date__gte=on).values_list(
+        "page_id", "date", "start_time", "end_time"
+    ):
+        single[offer_id].append(tuple(date))
+
+    summaries = []
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        translated = bool((row.get(f"summary_{language}") or "").strip())
+        served = language if translated else SOURCE_LANGUAGE
+        summaries.append(
+            OfferSummary(
+                pk=pk,
+                title=row.get(f"title_{served}") or row["title_de"] or "",
+                title_de=row["title_de"] or "",
+                summary=row.get(f"summary_{served}") or row["summary_de"] or "",
+                language=served,
+                requested_language=language,
+                path=_relative_path(row["url_path"]),
+                kind=row["kind"],
+                is_free=row["is_free"],
+                wheelchair_accessible=row["wheelchair_accessible"],
+                childcare=row["childcare"],
+                categories=categories[pk],
+                spoken_languages=spoken[pk],
+                towns=[town for town, _lat, _lon in places[pk]],
+                points=[
+                    (lat, lon) for _t, lat, lon in places[pk] if lat is not None and lon is not None
+                ],
+                upcoming=next_occurrences(
+                    weekly[pk], single[pk], row["valid_from"], row["valid_until"], limit=3, on=on
+                ),
+            )
+        )
+    return summaries
+
+
+def card_data(offer: OfferPage) -> dict:
+    """What a card shows of ``offer``, as JSON data: stored with its search document, so a
+    search engine's answer can be shown without asking the database again."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    places = list(offer.locations.all())
+    spoken = sorted(offer.spoken_languages.all(), key=lambda s: s.sort_order)
+    return {
+        "titles": {lang: t for lang in languages if (t := getattr(offer, f"title_{lang}", ""))},
+        "summaries": {
+            lang: s
+            for lang in languages
+            if (s := (getattr(offer, f"summary_{lang}", "") or "").strip())
+        },
+        "path": _relative_path(offer.url_path),
+        "kind": offer.kind,
+        "is_free": offer.is_free,
+        "wheelchair_accessible": offer.wheelchair_accessible,
+        "childcare": offer.childcare,
+        "categories": [c.slug for c in offer.categories.all()],
+        "spoken": [[s.code, s.native_name] for s in spoken],
+        "towns": [p.town for p in places],
+        "points": [[p.latitude, p.longitude] for p in places if p.has_point],
+        "weekly": [
+            [s.weekday, s.start_time.isoformat("minutes"), s.end_time.isoformat("minutes")]
+            for s in offer.weekly_slots.all()
+        ],
+        "dates": [
+            [
+                d.date.isoformat(),
+                d.start_time.isoformat("minutes") if d.start_time else None,
+                d.end_time.isoformat("minutes") if d.end_time else None,
+            ]
+            for d in offer.dates.all()
+        ],
+        "valid_from": offer.valid_from.isoformat() if offer.valid_from else None,
+        "valid_until": offer.valid_until.isoformat() if offer.valid_until else None,
+    }
+
+
+def _time(value: str | None) -> dt.time | None:
+    return dt.time.fromisoformat(value) if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def summary_from_card(
+    pk: int, card: dict, language: str, on: dt.date | None = None
+) -> OfferSummary:
+    """The summary of an offer from its stored card data (see :func:`card_data`)."""
+    served = language if language in card["summaries"] else SOURCE_LANGUAGE
+    return OfferSummary(
+        pk=pk,
+        title=card["titles"].get(served) or card["titles"].get(SOURCE_LANGUAGE, ""),
+        title_de=card["titles"].get(SOURCE_LANGUAGE, ""),
+        summary=card["summaries"].get(served) or card["summaries"].get(SOURCE_LANGUAGE, ""),
+        language=served,
+        requested_language=language,
+        path=card["path"],
+        kind=card["kind"],
+        is_free=card["is_free"],
+        wheelchair_accessible=card["wheelchair_accessible"],
+        childcare=card["childcare"],
+        categories=card["categories"],
+        spoken_languages=[(code, native) for code, native in card["spoken"]],
+        towns=card["towns"],
+        points=[(lat, lon) for lat, lon in card["points"]],
+        upcoming=next_occurrences(
+            [(w, _time(a), _time(b)) for w, a, b in card["weekly"]],
+            [(_date(d), _time(a), _time(b)) for d, a, b in card["dates"]],
+            _date(card["valid_from"]),
+            _date(card["valid_until"]),
+            limit=3,
+            on=on or timezone.localdate(),
+        ),
+    )
