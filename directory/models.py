@@ -502,7 +502,12 @@ class OfferPage(MultilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
         context["translation_missing"] = not self.has_translation()
+        # A translation may cover the summary but not (yet) the long description.
+        context["description_in_german"] = language != SOURCE_LANGUAGE and not (
+            getattr(self, f"description_{language}", "") or ""
+        ).strip()
         context["upcoming"] = self.upcoming(limit=5)
         return context
 
