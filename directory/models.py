@@ -505,9 +505,10 @@ class OfferPage(MultilingualPage):
         language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
         context["translation_missing"] = not self.has_translation()
         # A translation may cover the summary but not (yet) the long description.
-        context["description_in_german"] = language != SOURCE_LANGUAGE and not (
-            getattr(self, f"description_{language}", "") or ""
-        ).strip()
+        context["description_in_german"] = (
+            language != SOURCE_LANGUAGE
+            and not (getattr(self, f"description_{language}", "") or "").strip()
+        )
         context["upcoming"] = self.upcoming(limit=5)
         return context
 
