@@ -109,9 +109,24 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in WORD_PATTERN.findall(text or "")]
 
 
+_ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def _strip_arabic_article(word: str) -> str:
+    # The Snowball stemmer leaves the article on short words ("اللغة" but "لغة").
+    for article in _ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 3:
+            return word[len(article) :]
+    return word
+
+
 def analyse_word(word: str, language: str) -> str:
     """One lower-cased word → its term in ``language``."""
     word = _strip_arabic_marks(word)
+    if language == "ar":
+        word = _strip_arabic_article(word)
+    elif language in ("de", "en"):
+        word = fold(word)  # "café" and "cafe" reach the stemmer alike (Turkish needs ç, ş …)
     if language == "uk":
         word = _stem_ukrainian(word)
     else:
