@@ -15,7 +15,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -490,11 +489,6 @@ class OfferPage(MultilingualPage):
             limit=limit,
             on=on,
         )
-
-    @cached_property
-    def first_location(self) -> OfferLocation | None:
-        """The main place of the offer, if it has one."""
-        return self.locations.first()
 
     def get_sitemap_urls(self, request=None) -> list[dict]:
         # An offer outside its validity is live but not public: keep it out of the sitemap.
