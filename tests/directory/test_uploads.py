@@ -1,0 +1,114 @@
+"""Uploaded pictures: decoded for real, limited, re-encoded without metadata."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+from PIL import Image
+
+from directory.uploads import MAX_SIDE, clean_picture
+
+GPS_IFD = 0x8825
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English here; their translations at the end."""
+    with translation.override("en"):
+        yield
+
+
+def jpeg_with_gps() -> bytes:
+    """A real JPEG carrying EXIF with a GPS position (Weilheim) and a camera model."""
+    picture = Image.new("RGB", (640, 480), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone X"  # Model
+    exif[GPS_IFD] = {1: "N", 2: (47.0, 50.0, 29.0), 3: "E", 4: (11.0, 9.0, 17.0)}
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_gps_exif_is_stripped_from_a_real_jpeg():
+    original = jpeg_with_gps()
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(GPS_IFD)  # the test file really has a position
+    cleaned = clean_picture(upload("photo.jpg", original))
+    assert cleaned.extension == "jpg" and (cleaned.width, cleaned.height) == (640, 480)
+    with Image.open(io.BytesIO(cleaned.content)) as after:
+        assert after.format == "JPEG"
+        assert not after.getexif()
+        assert "exif" not in after.info
+
+
+def test_png_renamed_jpg_is_taken_for_what_it_is():
+    out = io.BytesIO()
+    Image.new("RGBA", (50, 40), (0, 0, 255, 128)).save(out, format="PNG")
+    cleaned = clean_picture(upload("holiday.jpg", out.getvalue()))
+    assert cleaned.extension == "png"
+    with Image.open(io.BytesIO(cleaned.content)) as after:
+        assert after.format == "PNG" and after.mode == "RGBA"
+
+
+def test_big_photos_are_scaled_down():
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), "white").save(out, format="WEBP")
+    cleaned = clean_picture(upload("big.webp", out.getvalue()))
+    assert max(cleaned.width, cleaned.height) == MAX_SIDE
+
+
+def test_decompression_bomb_is_refused():
+    # A tiny PNG that claims 30000 × 30000 pixels.
+    out = io.BytesIO()
+    Image.new("1", (30000, 30000)).save(out, format="PNG", optimize=True)
+    assert len(out.getvalue()) < 1024 * 1024
+    with pytest.raises(ValidationError) as caught:
+        clean_picture(upload("bomb.png", out.getvalue()))
+    assert caught.value.code == "too_many_pixels"
+    assert "too many pixels" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("letter.jpg", b"%PDF-1.4 this is a PDF, not a picture"),
+        ("empty.png", b""),
+        ("truncated.jpg", jpeg_with_gps()[:200]),
+    ],
+)
+def test_non_images_get_a_clear_error(name, content):
+    with pytest.raises(ValidationError) as caught:
+        clean_picture(upload(name, content))
+    assert caught.value.code == "not_an_image"
+    assert "JPEG, PNG or WebP" in caught.value.messages[0]
+
+
+def test_other_image_formats_are_refused():
+    out = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(out, format="GIF")
+    with pytest.raises(ValidationError) as caught:
+        clean_picture(upload("anim.gif", out.getvalue()))
+    assert caught.value.code == "format"
+
+
+def test_too_many_bytes_is_refused_before_decoding():
+    with pytest.raises(ValidationError) as caught:
+        clean_picture(upload("huge.jpg", b"\xff" * (8 * 1024 * 1024 + 1)))
+    assert caught.value.code == "too_large"
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [("de", "kein Bild"), ("ar", "ليس صورة"), ("uk", "не є зображенням")],
+)
+def test_refusals_are_translated(language, expected):
+    with translation.override(language), pytest.raises(ValidationError) as caught:
+        clean_picture(upload("letter.jpg", b"not a picture"))
+    with translation.override(language):
+        assert expected in caught.value.messages[0]
