@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
 from django.utils import translation
+from PIL import Image
 from wagtail.models import Page, Site
 
 from cms.models import HomePage
@@ -137,3 +139,17 @@ def make_offer(
         revision.publish()
     offer.refresh_from_db()
     return offer
+
+
+GPS_IFD = 0x8825  # the EXIF block with the position
+
+
+def jpeg_with_gps() -> bytes:
+    """A real JPEG carrying EXIF with a GPS position (Weilheim) and a camera model."""
+    picture = Image.new("RGB", (640, 480), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone X"  # Model
+    exif[GPS_IFD] = {1: "N", 2: (47.0, 50.0, 29.0), 3: "E", 4: (11.0, 9.0, 17.0)}
+    out = io.BytesIO()
+    picture.save(out, format="JPEG", exif=exif)
+    return out.getvalue()

@@ -204,6 +204,7 @@ GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Gemeinsam")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.CleanImageForm"  # strips EXIF from every upload
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 8 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000

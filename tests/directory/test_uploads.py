@@ -9,8 +9,7 @@ from django.utils import translation
 from PIL import Image
 
 from directory.uploads import MAX_SIDE, clean_picture
-
-GPS_IFD = 0x8825
+from tests.factories import GPS_IFD, jpeg_with_gps
 
 
 @pytest.fixture(autouse=True)
@@ -18,17 +17,6 @@ def _english():
     """Messages are checked in English here; their translations at the end."""
     with translation.override("en"):
         yield
-
-
-def jpeg_with_gps() -> bytes:
-    """A real JPEG carrying EXIF with a GPS position (Weilheim) and a camera model."""
-    picture = Image.new("RGB", (640, 480), (200, 120, 40))
-    exif = Image.Exif()
-    exif[0x0110] = "Phone X"  # Model
-    exif[GPS_IFD] = {1: "N", 2: (47.0, 50.0, 29.0), 3: "E", 4: (11.0, 9.0, 17.0)}
-    out = io.BytesIO()
-    picture.save(out, format="JPEG", exif=exif)
-    return out.getvalue()
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:
