@@ -32,6 +32,7 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
+    path("", include("directory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

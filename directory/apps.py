@@ -1,17 +1,32 @@
-"""The directory app: offers, organisations and the fixed taxonomy."""
+"""The directory app: offers, organisations, the fixed taxonomy, contributions and moderation."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_init, post_migrate, post_save
 
 
 class DirectoryConfig(AppConfig):
-    """Keeps the taxonomy tables in step with ``directory.constants`` after each migrate."""
+    """Keeps the taxonomy and the review workflow in place after each migrate."""
 
     name = "directory"
     verbose_name = "Directory"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import members, moderation
+        from .models import OrganisationMembership
         from .taxonomy import sync_taxonomy
 
         post_migrate.connect(sync_taxonomy, sender=self, dispatch_uid="directory.sync_taxonomy")
+        post_migrate.connect(
+            moderation.install_workflow, sender=self, dispatch_uid="directory.review_workflow"
+        )
+        post_init.connect(
+            members.remember_approval,
+            sender=OrganisationMembership,
+            dispatch_uid="directory.membership_init",
+        )
+        post_save.connect(
+            members.on_membership_saved,
+            sender=OrganisationMembership,
+            dispatch_uid="directory.membership_saved",
+        )

@@ -429,6 +429,43 @@ def ensure_demo_admin(stdout: Any = None) -> tuple[str, str]:
     return DEMO_ADMIN_USERNAME, password
 
 
+DEMO_MODERATOR = "moderatorin"
+DEMO_MEMBER = "verein@example.org"
+DEMO_MEMBER_ORGANISATION = "helferkreis-asyl-peissenberg"
+
+
+def ensure_demo_people() -> list[tuple[str, str, str]]:
+    """A moderator (admin) and a member of one organisation ("my offers"), both demo-only.
+
+    Returns (role, login, where) for printing; the password is the demo admin's.
+    """
+    from django.contrib.auth.models import Group
+
+    from .models import OrganisationMembership
+
+    password = os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    user_model = get_user_model()
+    moderator, _created = user_model.objects.get_or_create(
+        username=DEMO_MODERATOR, defaults={"email": "moderation@example.org"}
+    )
+    moderator.set_password(password)
+    moderator.save()
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    people = [("moderator", DEMO_MODERATOR, "/admin/")]
+    organisation = OrganisationPage.objects.filter(slug=DEMO_MEMBER_ORGANISATION).first()
+    if organisation is not None:
+        member, _created = user_model.objects.get_or_create(
+            username=DEMO_MEMBER, defaults={"email": DEMO_MEMBER, "first_name": "Demo"}
+        )
+        member.set_password(password)
+        member.save()
+        OrganisationMembership.objects.update_or_create(
+            user=member, organisation=organisation, defaults={"approved": True}
+        )
+        people.append(("member", DEMO_MEMBER, "/de/my/"))
+    return people
+
+
 @transaction.atomic
 def load_demo(today: dt.date | None = None) -> DemoSummary:
     """Build (or refresh) the whole demo district."""

@@ -217,6 +217,38 @@ WAGTAILDOCS_EXTENSIONS = ["pdf"]
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+# Contributions: how long an offer may go unconfirmed before its owner is asked, and how
+# long they then have before it goes offline (``manage.py remind_owners``, daily by cron).
+OFFER_CONFIRM_AFTER_MONTHS = int(os.environ.get("OFFER_CONFIRM_AFTER_MONTHS", "6"))
+OFFER_CONFIRM_GRACE_DAYS = int(os.environ.get("OFFER_CONFIRM_GRACE_DAYS", "28"))
+OFFER_EXPIRY_NOTICE_DAYS = 14  # the moderators' queue lists offers ending this soon
+# Pictures typed into the public form wait here (not under MEDIA_ROOT) until it is sent.
+SUBMISSION_UPLOAD_DIR = Path(os.environ.get("SUBMISSION_UPLOAD_DIR", VAR_DIR / "pending-uploads"))
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
+# Per-address limits on what anonymous people send: (requests, seconds).
+RATE_LIMITS = {
+    "submission": (int(os.environ.get("RATE_LIMIT_SUBMISSIONS", "5")), 3600),
+    "confirmation": (int(os.environ.get("RATE_LIMIT_CONFIRMATIONS", "30")), 3600),
+    "report": (int(os.environ.get("RATE_LIMIT_REPORTS", "10")), 3600),
+    "registration": (int(os.environ.get("RATE_LIMIT_REGISTRATIONS", "5")), 3600),
+    "login": (int(os.environ.get("RATE_LIMIT_LOGINS", "20")), 3600),
+}
+# Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+# Rate-limit counters must be shared by all worker processes: a database table by default.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "gemeinsam_cache",
+    }
+}
+# Sessions exist only for people who fill in a form or log in; browsing sets no cookie.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my-offers"
+LOGOUT_REDIRECT_URL = "login"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -18,3 +18,5 @@ ELASTICSEARCH_URL = ""
 ELASTICSEARCH_REFRESH = "wait_for"
 ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
 GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server
+SUBMISSION_UPLOAD_DIR = tempfile.mkdtemp(prefix="gemeinsam-test-pending-")
+SITE_URL = "http://testserver"

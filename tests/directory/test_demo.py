@@ -114,3 +114,21 @@ def test_demo_dates_are_relative_to_today(demo):
     today = dt.date.today()
     upcoming = [d for o in OfferPage.objects.live() for d in o.upcoming(limit=1)]
     assert upcoming and all(occurrence.date >= today for occurrence in upcoming)
+
+
+def test_demo_people_can_moderate_and_edit_their_offers(demo, client):
+    from directory.demo import ensure_demo_people
+    from directory.views.common import member_organisations
+
+    people = {role: login for role, login, _where in ensure_demo_people()}
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    moderator = users.get(username=people["moderator"])
+    assert moderator.groups.filter(name="Moderators").exists() and not moderator.is_superuser
+    member = users.get(username=people["member"])
+    organisations = member_organisations(member)
+    assert organisations and organisations[0].offers.exists()
+    client.force_login(member)
+    offer = organisations[0].offers.first()
+    assert client.get(f"/de/my/offers/{offer.pk}/edit/").status_code == 200

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.demo import ensure_demo_admin, load_demo
+from directory.demo import ensure_demo_admin, ensure_demo_people, load_demo
 
 
 class Command(BaseCommand):
@@ -27,3 +27,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Admin login: http://127.0.0.1:8000/admin/  user {username}  password {password}"
             )
+            for role, login, where in ensure_demo_people():
+                self.stdout.write(
+                    f"Demo {role}: http://127.0.0.1:8000{where}  user {login}  password {password}"
+                )

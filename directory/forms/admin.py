@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from .constants.formats import OfferFormat
+from ..constants.formats import OfferFormat
 
 
 class OfferPageForm(WagtailAdminPageForm):
@@ -34,7 +34,7 @@ class OfferPageForm(WagtailAdminPageForm):
     @staticmethod
     def _locate_places(locations) -> None:
         """Geocode places typed without coordinates (answers are cached, far-off ones refused)."""
-        from .geocoding import locate
+        from ..geocoding import locate
 
         for form in locations.forms:
             data = getattr(form, "cleaned_data", None)

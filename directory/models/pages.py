@@ -27,16 +27,17 @@ from wagtail.search import index
 
 from cms.models import MultilingualPage
 
-from .constants.categories import CATEGORIES
-from .constants.formats import OfferFormat
-from .constants.kinds import OfferKind
-from .constants.languages import SPOKEN_LANGUAGES
-from .constants.organisation_types import OrganisationType
-from .constants.sources import OfferSource
-from .constants.target_groups import TARGET_GROUPS
-from .constants.weekdays import Weekday
-from .forms import OfferPageForm
-from .validators import (
+from ..constants.categories import CATEGORIES
+from ..constants.formats import OfferFormat
+from ..constants.kinds import OfferKind
+from ..constants.languages import SPOKEN_LANGUAGES
+from ..constants.organisation_types import OrganisationType
+from ..constants.sources import OfferSource
+from ..constants.target_groups import TARGET_GROUPS
+from ..constants.weekdays import Weekday
+from ..forms.admin import OfferPageForm
+from ..panels import ReviewNotesPanel
+from ..validators import (
     latitude_validators,
     longitude_validators,
     validate_phone,
@@ -171,6 +172,14 @@ class OrganisationPage(MultilingualPage):
         default=False,
         help_text=_("A moderator has checked that this organisation is who it says it is."),
     )
+    trusted = models.BooleanField(
+        _("trusted"),
+        default=False,
+        help_text=_(
+            "Edits by this organisation's members are published without review "
+            "(they are still logged)."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("org_type"),
@@ -180,7 +189,7 @@ class OrganisationPage(MultilingualPage):
             heading=_("Contact"),
         ),
         FieldPanel("logo"),
-        FieldPanel("verified"),
+        FieldRowPanel([FieldPanel("verified"), FieldPanel("trusted")]),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("description"),
@@ -199,7 +208,7 @@ class OrganisationPage(MultilingualPage):
         return OfferPage.objects.public_current().filter(organisation=self).order_by("title")
 
     def get_context(self, request, *args, **kwargs):
-        from .summaries import load_summaries
+        from ..summaries import load_summaries
 
         context = super().get_context(request, *args, **kwargs)
         ids = list(self.public_offers().values_list("pk", flat=True))
@@ -386,49 +395,53 @@ class OfferPage(MultilingualPage):
     objects = OfferPageManager()
     base_form_class = OfferPageForm
 
-    content_panels = Page.content_panels + [
-        FieldPanel("kind"),
-        FieldPanel("summary"),
-        FieldPanel("description"),
-        FieldPanel("organisation"),
-        FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
-        MultiFieldPanel(
-            [FieldPanel("spoken_languages"), FieldPanel("interpreter_available")],
-            heading=_("Languages"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("is_free"), FieldPanel("cost_note")]),
-                FieldRowPanel(
-                    [FieldPanel("registration_required"), FieldPanel("registration_note")]
-                ),
-                FieldRowPanel([FieldPanel("childcare"), FieldPanel("wheelchair_accessible")]),
-                FieldPanel("format"),
-            ],
-            heading=_("Conditions"),
-        ),
-        MultiFieldPanel(
-            [
-                InlinePanel("weekly_slots", label=_("Weekly times")),
-                InlinePanel("dates", label=_("Single dates")),
-                FieldPanel("schedule_note"),
-                FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
-            ],
-            heading=_("When"),
-        ),
-        InlinePanel("locations", label=_("Places")),
-        MultiFieldPanel(
-            [
-                FieldPanel("contact_name"),
-                FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
-                FieldRowPanel([FieldPanel("website"), FieldPanel("messenger")]),
-            ],
-            heading=_("Contact"),
-        ),
-        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
-        FieldRowPanel([FieldPanel("last_confirmed"), FieldPanel("source")]),
-    ]
+    content_panels = (
+        [ReviewNotesPanel(heading=_("Review notes"))]
+        + Page.content_panels
+        + [
+            FieldPanel("kind"),
+            FieldPanel("summary"),
+            FieldPanel("description"),
+            FieldPanel("organisation"),
+            FieldPanel("categories", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+            MultiFieldPanel(
+                [FieldPanel("spoken_languages"), FieldPanel("interpreter_available")],
+                heading=_("Languages"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("is_free"), FieldPanel("cost_note")]),
+                    FieldRowPanel(
+                        [FieldPanel("registration_required"), FieldPanel("registration_note")]
+                    ),
+                    FieldRowPanel([FieldPanel("childcare"), FieldPanel("wheelchair_accessible")]),
+                    FieldPanel("format"),
+                ],
+                heading=_("Conditions"),
+            ),
+            MultiFieldPanel(
+                [
+                    InlinePanel("weekly_slots", label=_("Weekly times")),
+                    InlinePanel("dates", label=_("Single dates")),
+                    FieldPanel("schedule_note"),
+                    FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+                ],
+                heading=_("When"),
+            ),
+            InlinePanel("locations", label=_("Places")),
+            MultiFieldPanel(
+                [
+                    FieldPanel("contact_name"),
+                    FieldRowPanel([FieldPanel("contact_phone"), FieldPanel("contact_email")]),
+                    FieldRowPanel([FieldPanel("website"), FieldPanel("messenger")]),
+                ],
+                heading=_("Contact"),
+            ),
+            MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
+            FieldRowPanel([FieldPanel("last_confirmed"), FieldPanel("source")]),
+        ]
+    )
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

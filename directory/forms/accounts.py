@@ -1,0 +1,73 @@
+"""Accounts for associations: registration asks who you are and for which organisation."""
+
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from ..models import OrganisationPage
+from .submission import PlainCharField, StepForm
+
+NEW = "new"
+
+
+class RegistrationForm(StepForm):
+    """A new account for a member of an organisation; a moderator confirms it."""
+
+    name = PlainCharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Your e-mail address"), help_text=_("You log in with it."))
+    organisation = forms.ChoiceField(label=_("Your organisation"))
+    new_organisation = PlainCharField(
+        label=_("Name of your organisation, if it is not in the list"),
+        max_length=200,
+        required=False,
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(render_value=False),
+        strip=False,
+        help_text=_("At least 8 characters, not only digits."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— choose —"))]
+        choices += [(str(o.pk), o.title) for o in OrganisationPage.objects.live().order_by("title")]
+        choices.append((NEW, _("My organisation is not in the list")))
+        self.fields["organisation"].choices = choices
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if get_user_model().objects.filter(username__iexact=email).exists():
+            raise forms.ValidationError(
+                _("There is already an account with this address. Log in instead."), code="taken"
+            )
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") == NEW and not data.get("new_organisation"):
+            self.add_error("new_organisation", _("Give the name of your organisation."))
+        password = data.get("password")
+        if password:
+            user = get_user_model()(
+                username=data.get("email", ""),
+                email=data.get("email", ""),
+                first_name=data.get("name", ""),
+            )
+            try:
+                password_validation.validate_password(password, user)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with the e-mail address (it is the user name of members)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()

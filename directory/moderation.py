@@ -1,0 +1,286 @@
+"""Moderation: the review workflow, decisions and their e-mails, duplicates, the moderators' queue.
+
+Every offer enters Wagtail's workflow "Offer review", whose one task
+(``OfferReviewTask``) belongs to the *Moderators* group that Wagtail
+creates. A page in review stays unpublished (or keeps its live version);
+only an approval publishes. Wagtail writes each step to its audit log; our
+own actions (reports, confirmations, taking offers offline) are logged
+there too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from rapidfuzz import fuzz
+from wagtail.log_actions import log
+from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
+
+from . import emails, links
+from .gazetteer import normalise
+from .models import (
+    SOURCE_LANGUAGE,
+    OfferOwner,
+    OfferPage,
+    OfferReviewTask,
+    OrganisationMembership,
+    ProblemReport,
+)
+
+logger = logging.getLogger("gemeinsam.moderation")
+
+WORKFLOW_NAME = "Offer review"
+MODERATORS = "Moderators"
+DUPLICATE_SCORE = 85  # rapidfuzz token-set ratio of normalised titles
+
+
+# --- The workflow ------------------------------------------------------------------------
+
+
+def review_workflow() -> Workflow:
+    """The "Offer review" workflow, created on first use and set for the whole page tree."""
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME, active=True).first()
+    if workflow is None:
+        with transaction.atomic():
+            moderators, _created = Group.objects.get_or_create(name=MODERATORS)
+            task = OfferReviewTask.objects.create(name="Prüfung durch die Moderation")
+            task.groups.set([moderators])
+            workflow = Workflow.objects.create(name=WORKFLOW_NAME)
+            WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    # Only the id: during migrate the translated title columns may not exist yet.
+    root_id = Page.objects.filter(depth=1).order_by("path").values_list("pk", flat=True).first()
+    if root_id is not None:
+        WorkflowPage.objects.update_or_create(page_id=root_id, defaults={"workflow": workflow})
+    return workflow
+
+
+def install_workflow(sender, **kwargs) -> None:
+    """post_migrate: the review workflow, and what moderators may do with reports and members."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    review_workflow()
+    # Our handler may run before Django's own for this app: make the permissions first.
+    create_permissions(sender, verbosity=0)
+    moderators = Group.objects.get(name=MODERATORS)
+    moderators.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="directory",
+            codename__in=[
+                "view_problemreport",
+                "change_problemreport",
+                "view_organisationmembership",
+                "change_organisationmembership",
+            ],
+        )
+    )
+
+
+def in_review(page: Page) -> WorkflowState | None:
+    """The page's unfinished workflow (in review or waiting for changes), if any."""
+    return WorkflowState.objects.active().for_instance(page).first()
+
+
+@transaction.atomic
+def submit_for_review(page: OfferPage, user=None) -> WorkflowState:
+    """Send the page's latest revision to the moderators (restarting any review under way)."""
+    state = in_review(page)
+    if state is not None:
+        state.cancel(user=user)
+    return review_workflow().start(page, user)
+
+
+def member_can_publish(page: OfferPage, user) -> bool:
+    """Edits by members of a trusted organisation skip the review (they are still logged)."""
+    organisation = page.organisation
+    return bool(
+        user is not None
+        and organisation is not None
+        and organisation.trusted
+        and OrganisationMembership.objects.filter(
+            user=user, organisation=organisation, approved=True
+        ).exists()
+    )
+
+
+# --- Decisions -----------------------------------------------------------------------------
+
+
+def decide(
+    task: OfferReviewTask, task_state: TaskState, user, action: str, comment: str = "", **kwargs
+) -> None:
+    """Carry out a moderator's decision and e-mail the submitter about it.
+
+    ``approve`` publishes (Wagtail does that when the workflow finishes);
+    ``reject`` asks for changes: the submitter gets the reason and an edit link;
+    ``decline`` rejects for good: the review is closed and nothing is published.
+    """
+    page = task_state.workflow_state.content_object.specific
+    if action == "approve":
+        task_state.approve(user=user, comment=comment)
+        _publish_new_organisation(page, user)
+    elif action in ("reject", "decline"):
+        task_state.reject(user=user, comment=comment)
+        if action == "decline":
+            task_state.workflow_state.refresh_from_db()
+            task_state.workflow_state.cancel(user=user)
+            log(instance=page, action="directory.declined", user=user, data={"comment": comment})
+    else:
+        return
+    transaction.on_commit(lambda: notify_decision(page.pk, action, comment))
+
+
+def _publish_new_organisation(page: OfferPage, user) -> None:
+    """An offer approved with an organisation that came with it: publish that page too."""
+    organisation = page.specific.organisation
+    if organisation is not None and not organisation.live:
+        revision = organisation.get_latest_revision() or organisation.save_revision(user=user)
+        revision.publish(user=user, skip_permission_checks=True)
+
+
+def recipients(page: OfferPage) -> list[tuple[str, str]]:
+    """Who hears about an offer: its owner (no account), else its organisation's members.
+
+    Each entry is (address, language). An offer that has neither falls back to
+    the organisation's public address in German.
+    """
+    owner = OfferOwner.objects.filter(offer=page).first()
+    if owner is not None:
+        return [(owner.email, owner.language)]
+    members = OrganisationMembership.objects.filter(
+        organisation_id=page.organisation_id, approved=True, user__is_active=True
+    ).select_related("user")
+    found = [(m.user.email, m.language) for m in members if m.user.email]
+    if not found and page.organisation and page.organisation.email:
+        found = [(page.organisation.email, SOURCE_LANGUAGE)]
+    return found
+
+
+def notify_decision(page_id: int, action: str, comment: str) -> None:
+    """E-mail each recipient the decision, in their language, with a link to act on it."""
+    page = OfferPage.objects.get(pk=page_id)
+    template = {
+        "approve": "decision_approved",
+        "reject": "decision_changes",
+        "decline": "decision_declined",
+    }[action]
+    for address, language in recipients(page):
+        context = {
+            "title": _title_in(page, language),
+            "comment": comment,
+            "offer_url": emails.absolute_url(_url_in(page, language)) if page.live else "",
+            "edit_url": emails.absolute_url(links.link_path("edit", page.pk, language)),
+        }
+        emails.send(template, address, language, context)
+
+
+def _title_in(page: OfferPage, language: str) -> str:
+    return getattr(page, f"title_{language}", None) or page.title_de or page.title
+
+
+def _url_in(page: OfferPage, language: str) -> str:
+    from django.utils import translation
+
+    with translation.override(language):
+        return page.get_url() or ""
+
+
+# --- Duplicates -----------------------------------------------------------------------------
+
+
+def possible_duplicates(page: OfferPage, limit: int = 5) -> list[OfferPage]:
+    """Other offers with a similar title in the same town or from the same organisation."""
+    draft = page.get_latest_revision_as_object() if page.pk else page
+    title = normalise(draft.title_de or draft.title or "")
+    towns = {normalise(place.town) for place in draft.locations.all() if place.town}
+    candidates = OfferPage.objects.exclude(pk=page.pk)
+    near = Q()
+    if draft.organisation_id:
+        near |= Q(organisation_id=draft.organisation_id)
+    for town in {place.town for place in draft.locations.all() if place.town}:
+        near |= Q(locations__town__iexact=town)
+    if not near:
+        return []
+    scored = []
+    for other in candidates.filter(near).distinct().prefetch_related("locations"):
+        same_place = other.organisation_id == draft.organisation_id or towns & {
+            normalise(p.town) for p in other.locations.all()
+        }
+        score = fuzz.token_set_ratio(title, normalise(other.title_de or other.title))
+        if same_place and score >= DUPLICATE_SCORE:
+            scored.append((score, other))
+    scored.sort(key=lambda pair: -pair[0])
+    return [other for _score, other in scored[:limit]]
+
+
+# --- The moderators' queue ------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    """One thing waiting for a moderator."""
+
+    page: OfferPage
+    since: dt.datetime | None = None
+    duplicates: list[OfferPage] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class ModerationQueue:
+    """What the dashboard shows: new offers, edits, reports, expiring offers, new accounts."""
+
+    new: list[QueueItem]
+    edits: list[QueueItem]
+    reports: list[ProblemReport]
+    expiring: list[QueueItem]
+    memberships: list[OrganisationMembership]
+
+    @property
+    def total(self) -> int:
+        return len(self.new) + len(self.edits) + len(self.reports) + len(self.memberships)
+
+
+def moderation_queue(today: dt.date | None = None) -> ModerationQueue:
+    """Everything that waits for a moderator, oldest first."""
+    today = today or timezone.localdate()
+    states = (
+        WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS)
+        .filter(base_content_type__model="page")
+        .order_by("created_at")
+    )
+    by_page = {int(s.object_id): s for s in states}
+    pages = OfferPage.objects.filter(pk__in=by_page).select_related("organisation")
+    new, edits = [], []
+    for page in sorted(pages, key=lambda p: by_page[p.pk].created_at):
+        item = QueueItem(
+            page=page, since=by_page[page.pk].created_at, duplicates=possible_duplicates(page)
+        )
+        (edits if page.first_published_at else new).append(item)
+    reports = list(
+        ProblemReport.objects.filter(resolved=False).select_related("offer").order_by("created_at")
+    )
+    soon = today + dt.timedelta(days=settings.OFFER_EXPIRY_NOTICE_DAYS)
+    stale_before = today - dt.timedelta(days=30 * settings.OFFER_CONFIRM_AFTER_MONTHS)
+    expiring = [
+        QueueItem(
+            page=page,
+            note="until" if page.valid_until and page.valid_until <= soon else "unconfirmed",
+        )
+        for page in OfferPage.objects.public_current(today)
+        .filter(Q(valid_until__lte=soon) | Q(last_confirmed__lt=stale_before))
+        .order_by("valid_until", "last_confirmed")[:50]
+    ]
+    memberships = list(
+        OrganisationMembership.objects.filter(approved=False)
+        .select_related("user", "organisation")
+        .order_by("created_at")
+    )
+    return ModerationQueue(new, edits, reports, expiring, memberships)

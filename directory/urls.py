@@ -1,0 +1,25 @@
+"""Public URLs of the directory outside Wagtail's page tree (all under the language prefix)."""
+
+from django.urls import path
+
+from .views import accounts, owners, reports, submission
+
+urlpatterns = [
+    path("submit/", submission.start, name="submission-start"),
+    path("submit/sent/", submission.sent, name="submission-sent"),
+    path("submit/confirm/<str:token>/", submission.confirm, name="submission-confirm"),
+    path("submit/<slug:step>/", submission.step, name="submission-step"),
+    path("report/<int:offer_id>/", reports.report, name="report-problem"),
+    path("account/login/", accounts.LoginView.as_view(), name="login"),
+    path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
+    path("account/register/", accounts.register, name="register"),
+    path("my/", owners.my_offers, name="my-offers"),
+    path("my/offers/<int:offer_id>/edit/", owners.member_edit, name="member-edit"),
+    path(
+        "my/offers/<int:offer_id>/current/",
+        owners.member_still_current,
+        name="member-still-current",
+    ),
+    path("offer-link/<str:token>/edit/", owners.owner_edit, name="owner-edit"),
+    path("offer-link/<str:token>/current/", owners.owner_still_current, name="owner-still-current"),
+]

@@ -1,0 +1,70 @@
+"""Log in, log out and register as a member of an organisation."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.db import transaction
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from wagtail.log_actions import log
+
+from ..forms.accounts import NEW, LoginForm, RegistrationForm
+from ..models import OrganisationMembership, OrganisationPage
+from ..ratelimit import rate_limited
+from .common import current_language
+
+
+@method_decorator(rate_limited("login"), name="dispatch")
+class LoginView(auth_views.LoginView):
+    """Django's login with our page; members land in "my offers"."""
+
+    template_name = "directory/account/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out (POST only, as Django requires)."""
+
+
+@never_cache
+@rate_limited("registration")
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """Create an account that waits for a moderator to confirm the membership."""
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            if not form.is_spam():
+                _create_member(form.cleaned_data)
+            return render(
+                request, "directory/account/registered.html", {"email": form.cleaned_data["email"]}
+            )
+    else:
+        form = RegistrationForm()
+    return render(request, "directory/account/register.html", {"form": form})
+
+
+@transaction.atomic
+def _create_member(data: dict) -> OrganisationMembership:
+    user = get_user_model().objects.create_user(
+        username=data["email"],
+        email=data["email"],
+        password=data["password"],
+        first_name=data["name"][:150],
+    )
+    organisation = None
+    if data["organisation"] != NEW:
+        organisation = OrganisationPage.objects.live().filter(pk=data["organisation"]).first()
+    membership = OrganisationMembership.objects.create(
+        user=user,
+        organisation=organisation,
+        proposed_organisation=data.get("new_organisation", "") if organisation is None else "",
+        language=current_language(),
+    )
+    if organisation is not None:
+        log(instance=organisation, action="directory.member_registered", data={"user": user.pk})
+    return membership

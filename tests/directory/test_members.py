@@ -1,0 +1,176 @@
+"""Associations: accounts, "my offers", edits under review, trusted organisations, permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from wagtail.models import PageLogEntry
+
+from directory import moderation
+from directory.models import OfferPage, OrganisationMembership
+from tests.directory.conftest import make_member
+from tests.directory.test_contribute import approve, form_data_from
+from tests.factories import make_offer
+
+
+@pytest.fixture
+def two_members(site_tree, django_user_model):
+    """Members of two organisations, each with one live offer."""
+    alice, verein_a = make_member(django_user_model, site_tree, "Verein A")
+    bob, verein_b = make_member(django_user_model, site_tree, "Verein B")
+    offer_a = make_offer(site_tree, "Sprachcafé A", organisation=verein_a)
+    offer_b = make_offer(site_tree, "Sprachcafé B", organisation=verein_b)
+    return {
+        "alice": alice,
+        "bob": bob,
+        "offer_a": offer_a,
+        "offer_b": offer_b,
+        "verein_a": verein_a,
+    }
+
+
+def edit_summary(client, offer: OfferPage, summary: str):
+    page = client.get(f"/de/my/offers/{offer.pk}/edit/")
+    assert page.status_code == 200
+    data = form_data_from(page.content.decode())
+    data["summary"] = summary
+    data["contact_phone"] = "0881 5550100"  # the factory's offers have no contact yet
+    return client.post(f"/de/my/offers/{offer.pk}/edit/", data)
+
+
+def test_my_offers_lists_only_the_members_own(client, two_members):
+    client.force_login(two_members["alice"])
+    html = client.get("/de/my/").content.decode()
+    assert "Sprachcafé A" in html and "Sprachcafé B" not in html
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [("anonymous", 302), ("other_member", 404), ("own_member", 200), ("pending", 404)],
+)
+def test_who_may_open_an_offers_edit_page(client, two_members, django_user_model, role, expected):
+    if role == "other_member":
+        client.force_login(two_members["bob"])
+    elif role == "own_member":
+        client.force_login(two_members["alice"])
+    elif role == "pending":
+        pending = django_user_model.objects.create_user("p@example.org", "p@example.org", "x")
+        OrganisationMembership.objects.create(
+            user=pending, organisation=two_members["verein_a"], approved=False
+        )
+        client.force_login(pending)
+    response = client.get(f"/de/my/offers/{two_members['offer_a'].pk}/edit/")
+    assert response.status_code == expected
+    if expected == 302:
+        assert response.url.startswith("/de/account/login/")
+
+
+def test_a_member_can_neither_change_nor_confirm_another_organisations_offer(client, two_members):
+    offer_b = two_members["offer_b"]
+    client.force_login(two_members["alice"])
+    assert client.post(f"/de/my/offers/{offer_b.pk}/edit/", {"summary": "x"}).status_code == 404
+    assert client.post(f"/de/my/offers/{offer_b.pk}/current/").status_code == 404
+    offer_b.refresh_from_db()
+    assert offer_b.latest_revision_id == offer_b.live_revision_id
+    assert not PageLogEntry.objects.filter(page=offer_b, action="directory.confirmed_current")
+
+
+def test_an_edit_of_a_live_offer_keeps_the_live_version_until_approved(
+    client, two_members, moderator, django_capture_on_commit_callbacks
+):
+    offer = two_members["offer_a"]
+    client.force_login(two_members["alice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit_summary(client, offer, "Jetzt auch mit Kinderbetreuung.")
+    assert response.status_code == 302 and response.url == "/de/my/"
+
+    public = client.get(offer.url).content.decode()
+    assert "Deutsch sprechen bei Kaffee und Kuchen." in public
+    assert "Jetzt auch mit Kinderbetreuung." not in public
+    assert moderation.in_review(offer).status == "in_progress"
+    assert "Waiting for a moderator" in client.get("/en/my/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert approve(client, moderator, offer)["step"] == "success"
+    assert "Jetzt auch mit Kinderbetreuung." in client.get(offer.url).content.decode()
+    # The member hears about it once, from us, in the language of their membership.
+    to_alice = [m for m in mail.outbox if m.to == [two_members["alice"].email]]
+    assert len(to_alice) == 1
+    assert mail.outbox[-1].to == [two_members["alice"].email]
+    assert mail.outbox[-1].extra_headers["Content-Language"] == "de"
+
+
+def test_a_trusted_organisation_publishes_directly_and_it_is_logged(
+    client, two_members, django_capture_on_commit_callbacks
+):
+    verein = two_members["verein_a"]
+    verein.trusted = True
+    verein.save_revision().publish()
+    offer = two_members["offer_a"]
+    client.force_login(two_members["alice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_summary(client, offer, "Neu: jeden Dienstag.")
+    assert "Neu: jeden Dienstag." in client.get(offer.url).content.decode()
+    assert moderation.in_review(offer) is None
+    entry = PageLogEntry.objects.filter(page=offer, action="directory.trusted_publish").get()
+    assert entry.user == two_members["alice"]
+    assert PageLogEntry.objects.filter(
+        page=offer, action="wagtail.publish", user=two_members["alice"]
+    ).exists()
+
+
+def test_registration_waits_for_a_moderator_who_confirms_it(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    from tests.factories import make_organisation
+
+    verein = make_organisation(site_tree, "Kulturverein Peiting")
+    response = client.post(
+        "/uk/account/register/",
+        {
+            "name": "Olena",
+            "email": "Olena@Example.org",
+            "organisation": str(verein.pk),
+            "password": "lange-passphrase-42",
+        },
+    )
+    assert response.status_code == 200 and "olena@example.org" in response.content.decode()
+    membership = OrganisationMembership.objects.get(user__username="olena@example.org")
+    assert not membership.approved and membership.language == "uk"
+
+    # Logged in but not confirmed: nothing to edit yet.
+    assert (
+        client.post(
+            "/uk/account/login/",
+            {"username": "olena@example.org", "password": "lange-passphrase-42"},
+        ).status_code
+        == 302
+    )
+    assert moderation.moderation_queue().memberships == [membership]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.approved = True
+        membership.save()
+    assert mail.outbox[-1].to == ["olena@example.org"]
+    assert mail.outbox[-1].extra_headers["Content-Language"] == "uk"
+    assert mail.outbox[-1].subject == "Ваш акаунт підтверджено"
+    assert "/uk/account/login/" in mail.outbox[-1].body
+    assert "Sprachcafé" not in client.get("/uk/my/").content.decode()
+
+
+def test_registration_keeps_what_was_typed_and_refuses_weak_passwords(client, site_tree):
+    response = client.post(
+        "/en/account/register/",
+        {
+            "name": "Ali",
+            "email": "ali@example.org",
+            "organisation": "new",
+            "new_organisation": "",
+            "password": "123",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'value="Ali"' in html and 'value="ali@example.org"' in html
+    assert "Give the name of your organisation." in html
+    assert not OrganisationMembership.objects.exists()
