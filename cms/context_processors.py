@@ -11,4 +11,6 @@ def site_languages(request: HttpRequest) -> dict:
         "site_languages": settings.LANGUAGES,
         "current_language": get_language(),
         "text_direction": "rtl" if get_language_bidi() else "ltr",
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
@@ -74,14 +75,16 @@ class HomePage(MultilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         from directory.models import Category, OfferIndexPage, OfferPage
-        from directory.summaries import load_summaries
+        from directory.summaries import load_summaries, soonest_summaries
 
         context = super().get_context(request, *args, **kwargs)
+        language = (translation.get_language() or "de").split("-")[0]
         newest = OfferPage.objects.public_current().order_by("-first_published_at", "-pk")
         context["categories"] = Category.objects.all()
         context["newest_offers"] = load_summaries(
-            list(newest.values_list("pk", flat=True)[:6]), translation.get_language() or "de"
+            list(newest.values_list("pk", flat=True)[:4]), language
         )
+        context["soonest_offers"] = soonest_summaries(language, limit=4)
         context["offer_index"] = OfferIndexPage.objects.child_of(self).live().first()
         return context
 
@@ -96,3 +99,39 @@ class StandardPage(MultilingualPage):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+@register_setting(icon="link")
+class SiteLinks(BaseSiteSetting):
+    """Pages the footer links to on every page: privacy, imprint, how to add an offer."""
+
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    imprint_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("imprint page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contribute_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("how to add an offer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Explains how to add an offer and links to the form."),
+    )
+
+    panels = [FieldPanel("privacy_page"), FieldPanel("imprint_page"), FieldPanel("contribute_page")]
+
+    class Meta:
+        verbose_name = _("links in the footer")

@@ -25,7 +25,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.models import Page, Site
 
-from cms.models import CustomImage, HomePage, StandardPage
+from cms.models import CustomImage, HomePage, SiteLinks, StandardPage
 
 from .models import (
     Category,
@@ -479,8 +479,18 @@ def load_demo(today: dt.date | None = None) -> DemoSummary:
             home, OrganisationIndexPage, "organisationen", **SITE_PAGES["organisationen"]
         )
         _publish(organisation_index)
+        pages = {}
         for slug in ("angebot-eintragen", "datenschutz", "impressum"):
-            _publish(_upsert_child(home, StandardPage, slug, **SITE_PAGES[slug]))
+            pages[slug] = _upsert_child(home, StandardPage, slug, **SITE_PAGES[slug])
+            _publish(pages[slug])
+        SiteLinks.objects.update_or_create(
+            site=Site.objects.get(is_default_site=True),
+            defaults={
+                "privacy_page": pages["datenschutz"],
+                "imprint_page": pages["impressum"],
+                "contribute_page": pages["angebot-eintragen"],
+            },
+        )
 
         offer_translations, organisation_translations = read_translations()
         organisations = {

@@ -229,3 +229,25 @@ def summary_from_card(
             on=on or timezone.localdate(),
         ),
     )
+
+
+def soonest_summaries(
+    language: str, limit: int = 6, on: dt.date | None = None
+) -> list[OfferSummary]:
+    """Public offers that take place soonest (today first), for the home page.
+
+    Candidates are offers with a single date in the next two weeks or a weekly
+    time today or tomorrow; a few hundred at most, whatever the directory's size.
+    """
+    on = on or timezone.localdate()
+    public = OfferPage.objects.public_current(on)
+    dated = OfferDate.objects.filter(
+        date__gte=on, date__lte=on + dt.timedelta(days=14), page__in=public
+    ).values_list("page_id", flat=True)[:200]
+    weekly = OfferWeeklySlot.objects.filter(
+        weekday__in=[on.weekday(), (on.weekday() + 1) % 7], page__in=public
+    ).values_list("page_id", flat=True)[:200]
+    ids = list(dict.fromkeys([*dated, *weekly]))
+    summaries = [s for s in load_summaries(ids, language, on=on) if s.upcoming]
+    summaries.sort(key=lambda s: (s.upcoming[0].date, s.upcoming[0].start or dt.time.min, s.pk))
+    return summaries[:limit]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import accounts, owners, reports, submission
+from .views import accounts, offers, owners, reports, submission
 
 urlpatterns = [
     path("submit/", submission.start, name="submission-start"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("submit/confirm/<str:token>/", submission.confirm, name="submission-confirm"),
     path("submit/<slug:step>/", submission.step, name="submission-step"),
     path("report/<int:offer_id>/", reports.report, name="report-problem"),
+    path("offer/<int:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
+    path("offer/<int:offer_id>/flyer/", offers.flyer, name="offer-flyer"),
     path("account/login/", accounts.LoginView.as_view(), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/register/", accounts.register, name="register"),

@@ -142,6 +142,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Browser libraries installed by scripts/setup from npm (Leaflet) live in var/vendor/.
+VENDOR_DIR = Path(os.environ.get("VENDOR_DIR", VAR_DIR / "vendor"))
+STATICFILES_DIRS = [("vendor", VENDOR_DIR)] if VENDOR_DIR.is_dir() else []
 # Serve straight from the apps' folders until collectstatic has run (embedded use).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 MEDIA_URL = "/media/"

@@ -27,3 +27,49 @@ def km(value: float | None) -> str:
     if value is None:
         return ""
     return number_format(value, decimal_pos=1)
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An icon from the sprite; decorative unless ``label`` names it for screen readers."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    if label:
+        return format_html(
+            '<svg class="icon" role="img" aria-label="{}" focusable="false"><use href="{}#i-{}">'
+            "</use></svg>",
+            label,
+            static("img/icons.svg"),
+            name,
+        )
+    return format_html(
+        '<svg class="icon" aria-hidden="true" focusable="false"><use href="{}#i-{}"></use></svg>',
+        static("img/icons.svg"),
+        name,
+    )
+
+
+@register.filter
+def weekday_name(day: int) -> str:
+    """The weekday 0–6 (Monday first) in the active language."""
+    from directory.constants.weekdays import Weekday
+
+    return str(Weekday(day).label)
+
+
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> dict:
+    """URLs (in the active language) of the pages named in the ``SiteLinks`` setting."""
+    from cms.models import SiteLinks
+
+    request = context.get("request")
+    if request is None:
+        return {}
+    links = SiteLinks.for_request(request)
+    urls = {}
+    for name in ("privacy", "imprint", "contribute"):
+        page = getattr(links, f"{name}_page", None)
+        if page is not None and page.live:
+            urls[f"{name}_url"] = page.get_url(request)
+    return urls

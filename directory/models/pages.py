@@ -517,6 +517,13 @@ class OfferPage(MultilingualPage):
             and not (getattr(self, f"description_{language}", "") or "").strip()
         )
         context["upcoming"] = self.upcoming(limit=5)
+        context["absolute_url"] = self.get_full_url(request)
+        # Short texts shown in German because they lack a translation get lang="de".
+        context["german_fields"] = {
+            name
+            for name in ("schedule_note", "cost_note", "registration_note")
+            if language != SOURCE_LANGUAGE and not getattr(self, f"{name}_{language}", "")
+        }
         return context
 
 
@@ -604,6 +611,12 @@ class OfferLocation(Orderable):
     def clean(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+    @property
+    def transit_note_translated(self) -> bool:
+        """Whether the transit note exists in the active language (German always does)."""
+        language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+        return language == SOURCE_LANGUAGE or bool(getattr(self, f"transit_note_{language}", ""))
 
     @property
     def has_point(self) -> bool:

@@ -54,7 +54,7 @@ def test_offer_page_in_arabic_is_translated_and_rtl(client, offer):
 
 def test_offer_page_without_translation_shows_german_with_note(client, offer):
     html = client.get("/uk/angebote/sprachcafe/").content.decode()
-    assert "<h1>Sprachcafé</h1>" in html
+    assert '<h1 lang="de" dir="ltr">Sprachcafé</h1>' in html
     assert 'role="note"' in html
     assert 'lang="de"' in html
 
