@@ -97,6 +97,14 @@ class StandardPage(MultilingualPage):
     content_panels = Page.content_panels + [FieldPanel("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        language = (translation.get_language() or "de").split("-")[0]
+        context["body_translated"] = language == "de" or bool(
+            (getattr(self, f"body_{language}", "") or "").strip()
+        )
+        return context
+
     class Meta:
         verbose_name = _("standard page")
 

@@ -94,18 +94,14 @@ def offer_list_context(request: HttpRequest) -> dict:
         + (1 if form.cleaned_data.get("open_on") is not None else 0),
     )
     if map_view:
+        # Compact: [latitude, longitude, title, path] per offer (its first place).
         context["map_points"] = json.dumps(
             [
-                {
-                    "lat": lat,
-                    "lon": lon,
-                    "title": hit.offer.title,
-                    "url": hit.offer.url(),
-                    "town": hit.offer.town,
-                }
+                [round(lat, 5), round(lon, 5), hit.offer.title, hit.offer.url()]
                 for hit in results.hits
                 for lat, lon in hit.offer.points[:1]
             ],
             ensure_ascii=False,
+            separators=(",", ":"),
         )
     return context

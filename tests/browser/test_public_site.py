@@ -108,7 +108,7 @@ def test_no_page_scrolls_sideways_or_logs_errors(phone, district, language):
         path = template.format(lang=language, offer=offers[0].pk)
         phone.go(path)
         assert phone.horizontal_overflow() == 0, (path, phone.overflowing())
-        name = re.sub(r"[^a-z0-9]+", "-", path.strip("/")).strip("-")
+        name = re.sub(r"[^a-z0-9]+", "-", path.lower().strip("/")).strip("-")
         phone.shot(f"pages-{name}")
     assert phone.console_errors == []
 

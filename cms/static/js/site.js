@@ -123,24 +123,26 @@
     var data = root.querySelector("#map-points");
     if (!element || !data || !window.L) { return; }
     var points = JSON.parse(data.textContent || "[]");
-    var leaflet = window.L.map(element, { scrollWheelZoom: false, maxZoom: 18 });
+    var leaflet = window.L.map(element, { scrollWheelZoom: false, maxZoom: 18, zoomControl: false });
+    window.L.control.zoom({
+      zoomInTitle: element.getAttribute("data-zoom-in") || "+",
+      zoomOutTitle: element.getAttribute("data-zoom-out") || "-"
+    }).addTo(leaflet);
+    leaflet.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       window.L.tileLayer(tiles, { attribution: element.getAttribute("data-attribution") || "", maxZoom: 18 }).addTo(leaflet);
     }
     var group = window.L.markerClusterGroup ? window.L.markerClusterGroup() : window.L.featureGroup();
-    points.forEach(function (point) {
+    points.forEach(function (point) {  // [latitude, longitude, title, path]
       var link = document.createElement("a");
-      link.href = point.url;
-      link.textContent = point.title;
-      var popup = document.createElement("div");
-      popup.appendChild(link);
-      if (point.town) { popup.appendChild(document.createTextNode(" · " + point.town)); }
-      group.addLayer(window.L.marker([point.lat, point.lon], { title: point.title, alt: point.title }).bindPopup(popup));
+      link.href = point[3];
+      link.textContent = point[2];
+      group.addLayer(window.L.marker([point[0], point[1]], { title: point[2], alt: point[2] }).bindPopup(link));
     });
     group.addTo(leaflet);
     if (points.length) {
-      leaflet.fitBounds(window.L.latLngBounds(points.map(function (p) { return [p.lat, p.lon]; })).pad(0.2));
+      leaflet.fitBounds(window.L.latLngBounds(points.map(function (p) { return [p[0], p[1]]; })).pad(0.2));
     } else {
       leaflet.setView([47.8, 11.05], 10);
     }
