@@ -18,9 +18,6 @@ from django.utils import translation
 
 from tests.factories import make_offer, make_organisation, make_site_tree
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls that
-# build test data run in between, never concurrently with it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -48,12 +45,17 @@ def browser():
     except ImportError:
         _required("Playwright for Python")
     executable = chromium_path()
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls that
+    # build test data run in between, never concurrently with it. Only while the
+    # browser runs: a leaked variable would fail `check --deploy` in other tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable, args=["--no-sandbox", "--disable-dev-shm-usage"]
         )
         yield chromium
         chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Phone:
