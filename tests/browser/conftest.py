@@ -18,7 +18,6 @@ from django.utils import translation
 
 from tests.factories import make_offer, make_organisation, make_site_tree
 
-
 PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "scripts" / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
