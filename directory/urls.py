@@ -1,6 +1,7 @@
 """Public URLs of the directory outside Wagtail's page tree (all under the language prefix)."""
 
 from django.urls import path
+from django.views.generic import TemplateView
 
 from .views import accounts, offers, owners, reports, submission
 
@@ -15,6 +16,17 @@ urlpatterns = [
     path("account/login/", accounts.LoginView.as_view(), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/register/", accounts.register, name="register"),
+    path("account/password/", accounts.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "account/password/sent/",
+        TemplateView.as_view(template_name="directory/account/password_reset_sent.html"),
+        name="password-reset-sent",
+    ),
+    path(
+        "account/password/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("my/", owners.my_offers, name="my-offers"),
     path("my/offers/<int:offer_id>/edit/", owners.member_edit, name="member-edit"),
     path(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
@@ -28,6 +31,32 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Log out (POST only, as Django requires)."""
+
+
+@method_decorator(rate_limited("registration"), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgotten password: a signed link by e-mail, in the language of the page."""
+
+    template_name = "directory/account/password_reset.html"
+    email_template_name = "email/password_reset.txt"
+    html_email_template_name = "email/password_reset.html"
+    subject_template_name = "email/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-sent")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"language": current_language()}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link from the e-mail: choose a new password."""
+
+    template_name = "directory/account/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your new password is saved. Please log in."))
+        return super().form_valid(form)
 
 
 @never_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.utils import translation
 from wagtail.models import PageLogEntry
 
 from directory import moderation
@@ -174,3 +175,26 @@ def test_registration_keeps_what_was_typed_and_refuses_weak_passwords(client, si
     assert 'value="Ali"' in html and 'value="ali@example.org"' in html
     assert "Give the name of your organisation." in html
     assert not OrganisationMembership.objects.exists()
+
+
+def test_a_member_resets_a_forgotten_password_in_their_language(client, two_members):
+    import re
+
+    with translation.override("ar"):
+        response = client.post("/ar/account/password/", {"email": two_members["alice"].email})
+    assert response.status_code == 302 and response.url == "/ar/account/password/sent/"
+    message = mail.outbox[-1]
+    assert message.to == [two_members["alice"].email]
+    assert message.subject == "اختر كلمة مرور جديدة"
+    link = re.search(r"http://testserver(/ar/account/password/\S+/)", message.body).group(1)
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    # Django moves the token out of the address before showing the form.
+    saved = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "neues-passwort-77", "new_password2": "neues-passwort-77"},
+    )
+    assert saved.status_code == 302 and saved.url == "/ar/account/login/"
+    assert client.login(username=two_members["alice"].username, password="neues-passwort-77")
+    # An unknown address gets the same answer: nobody learns who has an account.
+    assert client.post("/de/account/password/", {"email": "nobody@example.org"}).status_code == 302
