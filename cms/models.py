@@ -10,6 +10,8 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
+from .languages import active_language
+
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
 
@@ -78,7 +80,7 @@ class HomePage(MultilingualPage):
         from directory.summaries import load_summaries, soonest_summaries
 
         context = super().get_context(request, *args, **kwargs)
-        language = (translation.get_language() or "de").split("-")[0]
+        language = active_language()
         newest = OfferPage.objects.public_current().order_by("-first_published_at", "-pk")
         context["categories"] = Category.objects.all()
         context["newest_offers"] = load_summaries(
@@ -99,7 +101,7 @@ class StandardPage(MultilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        language = (translation.get_language() or "de").split("-")[0]
+        language = active_language()
         context["body_translated"] = language == "de" or bool(
             (getattr(self, f"body_{language}", "") or "").strip()
         )

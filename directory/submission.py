@@ -72,6 +72,7 @@ PLAIN_FIELDS = (
     "website",
     "messenger",
 )
+TEXT_FIELDS = ("contact_name", "contact_phone", "contact_email", "website", "messenger")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -300,11 +301,8 @@ def apply_answers(
         _set_text(offer, field, value, language, new=new)
     for field in PLAIN_FIELDS:
         value = answers.get(field)
-        setattr(
-            offer,
-            field,
-            "" if value is None and field.startswith(("contact", "web", "mess")) else value,
-        )
+        # Empty optional text arrives as "" or None; the model's text fields want "".
+        setattr(offer, field, "" if value is None and field in TEXT_FIELDS else value)
     if organisation is not None:
         offer.organisation = organisation
     if image is not None:

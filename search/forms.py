@@ -11,9 +11,9 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from cms.languages import active_language
 from directory.constants.categories import CATEGORIES
 from directory.constants.kinds import OfferKind
 from directory.constants.languages import SPOKEN_LANGUAGES
@@ -149,7 +149,7 @@ class OfferSearchForm(forms.Form):
     def to_query(self, language: str | None = None) -> OfferQuery:
         """The query described by the (valid) form."""
         data = self.cleaned_data
-        language = data.get("lang") or language or (get_language() or "de").split("-")[0]
+        language = data.get("lang") or language or active_language()
         return OfferQuery(
             text=data.get("q") or "",
             language=language,

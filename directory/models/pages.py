@@ -15,7 +15,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -25,6 +24,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from cms.languages import active_language
 from cms.models import MultilingualPage
 
 from ..constants.categories import CATEGORIES
@@ -212,7 +212,7 @@ class OrganisationPage(MultilingualPage):
 
         context = super().get_context(request, *args, **kwargs)
         ids = list(self.public_offers().values_list("pk", flat=True))
-        context["offers"] = load_summaries(ids, get_language() or SOURCE_LANGUAGE)
+        context["offers"] = load_summaries(ids, active_language())
         return context
 
 
@@ -487,7 +487,7 @@ class OfferPage(MultilingualPage):
 
     def has_translation(self, language: str | None = None) -> bool:
         """Whether the offer's own text exists in ``language`` (German always does)."""
-        language = (language or get_language() or SOURCE_LANGUAGE).split("-")[0]
+        language = (language or active_language()).split("-")[0]
         if language == SOURCE_LANGUAGE:
             return True
         return bool((getattr(self, f"summary_{language}", "") or "").strip())
@@ -509,7 +509,7 @@ class OfferPage(MultilingualPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+        language = active_language()
         context["translation_missing"] = not self.has_translation()
         # A translation may cover the summary but not (yet) the long description.
         context["description_in_german"] = (
@@ -615,7 +615,7 @@ class OfferLocation(Orderable):
     @property
     def transit_note_translated(self) -> bool:
         """Whether the transit note exists in the active language (German always does)."""
-        language = (get_language() or SOURCE_LANGUAGE).split("-")[0]
+        language = active_language()
         return language == SOURCE_LANGUAGE or bool(getattr(self, f"transit_note_{language}", ""))
 
     @property

@@ -14,10 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
+from cms.languages import active_language
+
 from ..forms.accounts import NEW, LoginForm, RegistrationForm
 from ..models import OrganisationMembership, OrganisationPage
 from ..ratelimit import rate_limited
-from .common import current_language
 
 
 @method_decorator(rate_limited("login"), name="dispatch")
@@ -44,7 +45,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password-reset-sent")
 
     def form_valid(self, form):
-        self.extra_email_context = {"language": current_language()}
+        self.extra_email_context = {"language": active_language()}
         return super().form_valid(form)
 
 
@@ -92,7 +93,7 @@ def _create_member(data: dict) -> OrganisationMembership:
         user=user,
         organisation=organisation,
         proposed_organisation=data.get("new_organisation", "") if organisation is None else "",
-        language=current_language(),
+        language=active_language(),
     )
     if organisation is not None:
         log(instance=organisation, action="directory.member_registered", data={"user": user.pk})

@@ -7,13 +7,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.utils.translation import get_language
 
-from ..models import SOURCE_LANGUAGE, OrganisationMembership, OrganisationPage
-
-
-def current_language() -> str:
-    return (get_language() or SOURCE_LANGUAGE).split("-")[0]
+from ..models import OrganisationMembership, OrganisationPage
 
 
 def member_organisations(user) -> list[OrganisationPage] | None:

@@ -17,12 +17,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.log_actions import log
 
+from cms.languages import active_language
+
 from .. import links, moderation, reminders
 from ..forms.submission import STEPS
 from ..models import OfferPage, OrganisationMembership
 from ..ratelimit import rate_limited
 from ..submission import edit_offer, keep_pending_picture, offer_answers
-from .common import current_language, locate_answers, member_organisations, raw_answers
+from .common import locate_answers, member_organisations, raw_answers
 
 
 def _status(offer: OfferPage) -> str:
@@ -119,7 +121,7 @@ def owner_still_current(request, token: str):
 
 def _edit(request, offer: OfferPage, *, user):
     """One page with every step of the form, filled with the latest version of the offer."""
-    language = current_language()
+    language = active_language()
     members = member_organisations(user) if user is not None else None
     draft = offer.get_latest_revision_as_object()
     stored = offer_answers(draft, language)

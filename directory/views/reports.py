@@ -8,10 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
+from cms.languages import active_language
+
 from ..forms.reports import ProblemReportForm
 from ..models import OfferPage, ProblemReport
 from ..ratelimit import rate_limited
-from .common import current_language
 
 
 @never_cache
@@ -31,7 +32,7 @@ def report(request, offer_id: int):
                     reason=form.cleaned_data["reason"],
                     message=form.cleaned_data["message"],
                     email=form.cleaned_data["email"],
-                    language=current_language(),
+                    language=active_language(),
                 )
                 log(
                     instance=offer,

@@ -19,6 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
+from cms.languages import active_language
+
 from .. import emails, links, moderation
 from ..forms.submission import STEP_NAMES, STEP_TITLES, STEPS
 from ..models import OfferOwner, OfferPage, OrganisationPage
@@ -33,7 +35,7 @@ from ..submission import (
     organisation_for,
     pending_picture,
 )
-from .common import current_language, locate_answers, map_preview, member_organisations, raw_answers
+from .common import locate_answers, map_preview, member_organisations, raw_answers
 
 SESSION_KEY = "offer_submission"
 FORMS = dict(STEPS)
@@ -125,7 +127,8 @@ def step(request, step: str):
                     preview = map_preview(*point)
                     form = form_class(data=raw, **kwargs)
             elif step == "where":
-                raw.pop("latitude", None), raw.pop("longitude", None)
+                raw.pop("latitude", None)
+                raw.pop("longitude", None)
                 _save(request, state)
             if not form.errors and preview is None:
                 _save(request, state)
@@ -217,7 +220,7 @@ def review(request):
 
 @transaction.atomic
 def _create(request, answers: dict, members, state: dict) -> OfferPage:
-    language = current_language()
+    language = active_language()
     if members is not None:
         organisation = next(o for o in members if o.pk == answers["organisation"])
         offer = create_offer(
