@@ -1,4 +1,4 @@
-"""The moderators' admin: the queue on the dashboard, reports and memberships, our log actions."""
+"""The moderators' admin: dashboard panels, reports, memberships, failed e-mails, log actions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from directory.models import OrganisationMembership, ProblemReport
+from directory.emails import KINDS
+from directory.models import FailedNotification, OrganisationMembership, ProblemReport
 from directory.moderation import moderation_queue
+
+FAILED_SHOWN = 20  # on the dashboard; the full list is the snippet listing
 
 
 class ModerationQueuePanel(Component):
@@ -29,11 +32,33 @@ class ModerationQueuePanel(Component):
         return context
 
 
+class FailedNotificationsPanel(Component):
+    """Dashboard panel: e-mails that could not be sent and nobody has dealt with yet."""
+
+    name = "failed_notifications"
+    template_name = "cms/admin/failed_notifications.html"
+    order = 40  # above the queue: someone is waiting for a message that never came
+
+    def __init__(self, failures: list[FailedNotification], total: int):
+        self.failures = failures
+        self.total = total
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["failures"] = [(failure, KINDS.get(failure.template)) for failure in self.failures]
+        context["total"] = self.total
+        return context
+
+
 @hooks.register("construct_homepage_panels")
 def add_moderation_queue(request, panels) -> None:
     user = request.user
     if user.is_superuser or user.groups.filter(name="Moderators").exists():
         panels.append(ModerationQueuePanel(request))
+        unresolved = FailedNotification.objects.filter(resolved=False).select_related("offer")
+        failures = list(unresolved[:FAILED_SHOWN])
+        if failures:
+            panels.append(FailedNotificationsPanel(failures, unresolved.count()))
 
 
 class ProblemReportViewSet(SnippetViewSet):
@@ -79,8 +104,34 @@ class MembershipViewSet(SnippetViewSet):
     ]
 
 
+class FailedNotificationViewSet(SnippetViewSet):
+    """E-mails that could not be sent: a moderator reaches the person another way, then ticks."""
+
+    model = FailedNotification
+    icon = "mail"
+    menu_label = _("Failed e-mails")
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["template", "recipient", "offer", "created_at", "resolved"]
+    list_filter = ["resolved", "template"]
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("template", read_only=True),
+                FieldPanel("recipient", read_only=True),
+                FieldPanel("language", read_only=True),
+                FieldPanel("offer", read_only=True),
+                FieldPanel("error", read_only=True),
+            ],
+            heading=_("E-mail"),
+        ),
+        FieldPanel("resolved"),
+    ]
+
+
 register_snippet(ProblemReportViewSet)
 register_snippet(MembershipViewSet)
+register_snippet(FailedNotificationViewSet)
 
 
 @hooks.register("register_log_actions")

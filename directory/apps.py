@@ -1,6 +1,7 @@
 """The directory app: offers, organisations, the fixed taxonomy, contributions and moderation."""
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_init, post_migrate, post_save
 
 
@@ -12,7 +13,7 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import members, moderation
+        from . import checks, members, moderation, throttling  # noqa: F401 - checks register
         from .models import OrganisationMembership
         from .taxonomy import sync_taxonomy
 
@@ -30,3 +31,5 @@ class DirectoryConfig(AppConfig):
             sender=OrganisationMembership,
             dispatch_uid="directory.membership_saved",
         )
+        user_login_failed.connect(throttling.on_login_failed, dispatch_uid="directory.login_failed")
+        user_logged_in.connect(throttling.on_logged_in, dispatch_uid="directory.logged_in")

@@ -1,128 +1,89 @@
 """An offer's times as an iCalendar file (RFC 5545), so people can add them to their phone.
 
 Weekly times become repeating events (until the offer's validity ends);
-single dates become single events. Times are local to Europe/Berlin.
+single dates become single events, all-day when they have no start time.
+Times are local to Europe/Berlin. The file is built with the ``icalendar``
+library, which escapes and folds the text; offers' texts only ever go in as
+property values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from icalendar import Calendar, Event, vRecur
 
 from .models import OfferPage
 
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-TIMEZONE = "Europe/Berlin"
-# Central European time with summer time: the rules valid since 1996.
-VTIMEZONE = [
-    "BEGIN:VTIMEZONE",
-    f"TZID:{TIMEZONE}",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0200",
-    "TZNAME:CEST",
-    "DTSTART:19700329T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0200",
-    "TZOFFSETTO:+0100",
-    "TZNAME:CET",
-    "DTSTART:19701025T030000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-]
+TIMEZONE = ZoneInfo("Europe/Berlin")
+PRODID = "-//Gemeinsam//Offers//DE"
 
 
-def escape(text: str) -> str:
-    """Escape a TEXT value (backslash, semicolon, comma, newline)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
+def _clean(text: str, *, one_line: bool) -> str:
+    """Text without control characters, which RFC 5545 does not allow in a TEXT value.
+
+    Line breaks stay (icalendar escapes them as ``\\n``) where several lines make
+    sense; one-line values such as the title get single spaces instead.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        (char if char == "\n" else " ")
+        if unicodedata.category(char) in {"Cc", "Zl", "Zp"}
+        else char
+        for char in text
     )
+    return " ".join(text.split()) if one_line else text.strip()
 
 
-def fold(line: str) -> str:
-    """Fold a content line at 75 octets, never inside a UTF-8 character."""
-    out, current = [], b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not out else 74):
-            out.append(current.decode())
-            current = b""
-        current += encoded
-    out.append(current.decode())
-    return "\r\n ".join(out)
-
-
-def _local(day: dt.date, time: dt.time) -> str:
-    return dt.datetime.combine(day, time).strftime("%Y%m%dT%H%M%S")
-
-
-def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = None) -> str:
-    """The iCalendar text for ``offer`` (title and summary in the active language)."""
+def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = None) -> bytes:
+    """The iCalendar file for ``offer`` (title and summary in the active language)."""
     on = on or timezone.localdate()
-    stamp = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = timezone.now().astimezone(dt.UTC)
     place = offer.locations.first()
-    location = str(place) if place else ""
-    common = [
-        f"SUMMARY:{escape(offer.title)}",
-        f"DESCRIPTION:{escape(offer.summary + chr(10) + url)}",
-        f"URL:{url}",
-    ]
-    if location:
-        common.append(f"LOCATION:{escape(location)}")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Gemeinsam//Offers//DE",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        *VTIMEZONE,
-    ]
+    common = {
+        "summary": _clean(offer.title, one_line=True),
+        "description": _clean(f"{offer.summary}\n{url}", one_line=False),
+        "url": url,
+    }
+    if place:
+        common["location"] = _clean(str(place), one_line=True)
+    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH")
+
     start_from = max(on, offer.valid_from) if offer.valid_from else on
     for n, slot in enumerate(offer.weekly_slots.all()):
         first = start_from + dt.timedelta(days=(slot.weekday - start_from.weekday()) % 7)
-        rule = f"RRULE:FREQ=WEEKLY;BYDAY={WEEKDAYS[slot.weekday]}"
+        rule = vRecur(freq="WEEKLY", byday=WEEKDAYS[slot.weekday])
         if offer.valid_until:
-            rule += f";UNTIL={offer.valid_until:%Y%m%d}T225959Z"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:offer-{offer.pk}-weekly-{n}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;TZID={TIMEZONE}:{_local(first, slot.start_time)}",
-            f"DTEND;TZID={TIMEZONE}:{_local(first, slot.end_time)}",
-            rule,
-            *common,
-            "END:VEVENT",
-        ]
+            # RFC 5545: with a local DTSTART, UNTIL is UTC; the last day counts to its end.
+            last = dt.datetime.combine(offer.valid_until, dt.time(23, 59, 59), TIMEZONE)
+            rule["until"] = last.astimezone(dt.UTC)
+        event = Event.new(
+            uid=f"offer-{offer.pk}-weekly-{n}@{host}",
+            stamp=stamp,
+            start=dt.datetime.combine(first, slot.start_time, TIMEZONE),
+            end=dt.datetime.combine(first, slot.end_time, TIMEZONE),
+            **common,
+        )
+        event.add("rrule", rule)
+        calendar.add_component(event)
+
     for n, date in enumerate(offer.dates.filter(date__gte=on)):
         if date.start_time:
+            start = dt.datetime.combine(date.date, date.start_time, TIMEZONE)
             end = (
-                date.end_time
-                or (dt.datetime.combine(date.date, date.start_time) + dt.timedelta(hours=1)).time()
+                dt.datetime.combine(date.date, date.end_time, TIMEZONE)
+                if date.end_time
+                else start + dt.timedelta(hours=1)
             )
-            when = [
-                f"DTSTART;TZID={TIMEZONE}:{_local(date.date, date.start_time)}",
-                f"DTEND;TZID={TIMEZONE}:{_local(date.date, end)}",
-            ]
+            when = {"start": start, "end": end}
         else:
-            when = [
-                f"DTSTART;VALUE=DATE:{date.date:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{date.date + dt.timedelta(days=1):%Y%m%d}",
-            ]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:offer-{offer.pk}-date-{n}@{host}",
-            f"DTSTAMP:{stamp}",
-            *when,
-            *common,
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(fold(line) for line in lines) + "\r\n"
+            when = {"start": date.date, "end": date.date + dt.timedelta(days=1)}
+        uid = f"offer-{offer.pk}-date-{n}@{host}"
+        calendar.add_component(Event.new(uid=uid, stamp=stamp, **when, **common))
+
+    calendar.add_missing_timezones(first_date=on)
+    return calendar.to_ical()

@@ -16,7 +16,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.db import transaction
@@ -219,9 +221,11 @@ def ensure_site() -> HomePage:
     texts = SITE_PAGES["home"]
     home = _upsert_child(root, HomePage, "gemeinsam", title=texts["title"], intro=texts["intro"])
     _publish(home)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        site = Site(hostname="localhost", port=80, is_default_site=True)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    # Full links (sitemap, calendar files, QR codes) use the site's address: the public one.
+    public = urlsplit(settings.SITE_URL)
+    site.hostname = public.hostname or "localhost"
+    site.port = public.port or (443 if public.scheme == "https" else 80)
     site.root_page = home
     site.site_name = "Gemeinsam"
     site.save()

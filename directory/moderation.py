@@ -31,6 +31,7 @@ from .models import (
     OfferPage,
     OfferReviewTask,
     OrganisationMembership,
+    OrganisationPage,
     ProblemReport,
 )
 
@@ -78,6 +79,8 @@ def install_workflow(sender, **kwargs) -> None:
                 "change_problemreport",
                 "view_organisationmembership",
                 "change_organisationmembership",
+                "view_failednotification",
+                "change_failednotification",
             ],
         )
     )
@@ -176,9 +179,9 @@ def notify_decision(page_id: int, action: str, comment: str) -> None:
             "title": _title_in(page, language),
             "comment": comment,
             "offer_url": emails.absolute_url(_url_in(page, language)) if page.live else "",
-            "edit_url": emails.absolute_url(links.link_path("edit", page.pk, language)),
+            "edit_url": emails.absolute_url(links.link_path("edit", page.pk, language, address)),
         }
-        emails.send(template, address, language, context)
+        emails.send(template, address, language, context, offer=page)
 
 
 def _title_in(page: OfferPage, language: str) -> str:
@@ -193,6 +196,18 @@ def _url_in(page: OfferPage, language: str) -> str:
 
 
 # --- Duplicates -----------------------------------------------------------------------------
+
+
+def organisations_of_the_same_name(page: OfferPage) -> list[OrganisationPage]:
+    """Published organisations named like the unpublished one a submission brought along."""
+    organisation = page.organisation
+    if organisation is None or organisation.live:
+        return []
+    return list(
+        OrganisationPage.objects.live()
+        .filter(title_de__iexact=organisation.title_de.strip())
+        .exclude(pk=organisation.pk)
+    )
 
 
 def possible_duplicates(page: OfferPage, limit: int = 5) -> list[OfferPage]:

@@ -13,7 +13,7 @@ class ReviewNotesPanel(Panel):
 
         def get_context_data(self, parent_context=None):
             from .models import OfferOwner
-            from .moderation import possible_duplicates
+            from .moderation import organisations_of_the_same_name, possible_duplicates
 
             context = super().get_context_data(parent_context)
             page = self.instance
@@ -21,5 +21,6 @@ class ReviewNotesPanel(Panel):
                 OfferOwner.objects.filter(offer_id=page.pk).first() if page.pk else None
             )
             context["duplicates"] = possible_duplicates(page) if page.pk else []
+            context["same_name"] = organisations_of_the_same_name(page) if page.pk else []
             context["open_reports"] = page.reports.filter(resolved=False) if page.pk else []
             return context

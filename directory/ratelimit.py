@@ -1,19 +1,33 @@
-"""Per-address rate limits on everything anonymous people can send.
+"""Rate limits on what people send, per address and (for logins) per account.
 
-Counts live in Django's cache (a database table by default, so every worker
-process shares them). Addresses are hashed with the secret key before they
-are used as keys: the limiter needs to recognise an address, not to know it.
+Counters live in the database (``RateCounter``) so every worker process
+shares them and each increment is one atomic UPDATE: fifty requests at once
+cannot slip past a limit of five. A window starts with the first attempt and
+lasts the scope's full period (``settings.RATE_LIMITS``), so a limit of five
+an hour means five in any hour that starts with an attempt.
+
+Keys are hashed with the secret key: the limiter needs to recognise an
+address or an account name, not to know it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import time
+import math
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.shortcuts import render
+from django.utils import timezone
+
+from .models import RateCounter
+
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
+FORWARDED_SEEN_KEY = "gemeinsam:forwarded-header-seen"
 
 
 def client_address(request) -> str:
@@ -22,26 +36,78 @@ def client_address(request) -> str:
     if header and request.META.get(header):
         # The proxy appends the address it saw last; that is the one it vouches for.
         return request.META[header].split(",")[-1].strip()
+    if not header and any(name in request.META for name in FORWARDING_HEADERS):
+        # Behind a proxy every visitor would share the proxy's counter: remember it for
+        # ``check --deploy`` (directory.checks), which then warns.
+        cache.add(FORWARDED_SEEN_KEY, timezone.now().isoformat(), timeout=7 * 24 * 3600)
     return request.META.get("REMOTE_ADDR", "")
 
 
-def hit(request, scope: str) -> bool:
-    """Count one attempt in ``scope``; False once the address is over the limit for this hour."""
-    limit, window = settings.RATE_LIMITS[scope]
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode()).hexdigest()
-    key = f"rate:{scope}:{digest[:32]}:{int(time.time() // window)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+def _key(scope: str, identity: str) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{scope}:{identity}".encode()).hexdigest()
+    return f"{scope}:{digest[:40]}"
 
 
-def too_many(request):
-    """The translated 429 page."""
-    return render(request, "directory/too_many_requests.html", status=429)
+def count_attempt(scope: str, identity: str, period: int | None = None) -> tuple[int, dt.datetime]:
+    """Add one attempt for ``identity`` in ``scope``; the count in the window and when it ends.
+
+    The window lasts ``period`` seconds (default: the scope's in ``RATE_LIMITS``).
+    """
+    if period is None:
+        _limit, period = settings.RATE_LIMITS[scope]
+    now = timezone.now()
+    window = dt.timedelta(seconds=period)
+    key = _key(scope, identity)
+    stale = Q(window_start__lte=now - window)
+    with transaction.atomic():
+        updated = RateCounter.objects.filter(key=key).update(
+            count=Case(When(stale, then=Value(1)), default=F("count") + 1),
+            window_start=Case(When(stale, then=Value(now)), default=F("window_start")),
+            expires_at=Case(When(stale, then=Value(now + window)), default=F("expires_at")),
+        )
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(
+                        key=key, count=1, window_start=now, expires_at=now + window
+                    )
+            except IntegrityError:  # another request created it first
+                RateCounter.objects.filter(key=key).update(count=F("count") + 1)
+        counter = RateCounter.objects.get(key=key)
+    return counter.count, counter.expires_at
+
+
+def seconds_until(moment: dt.datetime) -> int:
+    """Whole seconds from now until ``moment``, at least 1 (for ``Retry-After``)."""
+    return max(1, math.ceil((moment - timezone.now()).total_seconds()))
+
+
+def check(request, scope: str, identity: str | None = None) -> int | None:
+    """Count one attempt; None while allowed, else the seconds to wait.
+
+    ``identity`` defaults to the client's address; pass an account name to
+    count per account instead.
+    """
+    limit, _period = settings.RATE_LIMITS[scope]
+    count, ends = count_attempt(scope, client_address(request) if identity is None else identity)
+    return None if count <= limit else seconds_until(ends)
+
+
+def retry_after(request, scope: str, identity: str | None = None) -> int:
+    """Seconds until the current window of ``scope`` ends (without counting an attempt)."""
+    identity = client_address(request) if identity is None else identity
+    counter = RateCounter.objects.filter(key=_key(scope, identity)).first()
+    if counter is None:
+        return 1
+    return seconds_until(counter.expires_at)
+
+
+def too_many(request, seconds: int | None = None):
+    """The translated 429 page, with ``Retry-After`` when the wait is known."""
+    response = render(request, "directory/too_many_requests.html", status=429)
+    if seconds is not None:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 def rate_limited(scope: str, methods: tuple[str, ...] = ("POST",)):
@@ -50,10 +116,40 @@ def rate_limited(scope: str, methods: tuple[str, ...] = ("POST",)):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method in methods and not hit(request, scope):
-                return too_many(request)
+            if request.method in methods:
+                wait = check(request, scope)
+                if wait is not None:
+                    return too_many(request, wait)
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def block(scope: str, identity: str, seconds: int) -> None:
+    """Refuse ``identity`` in ``scope`` for ``seconds`` from now (see :func:`blocked_for`)."""
+    until = timezone.now() + dt.timedelta(seconds=seconds)
+    RateCounter.objects.update_or_create(
+        key=_key(scope, identity),
+        defaults={"count": 0, "window_start": timezone.now(), "expires_at": until},
+    )
+
+
+def blocked_for(scope: str, identity: str) -> int | None:
+    """Seconds ``identity`` must still wait in ``scope``, or None."""
+    counter = RateCounter.objects.filter(key=_key(scope, identity)).first()
+    if counter is None or counter.expires_at <= timezone.now():
+        return None
+    return seconds_until(counter.expires_at)
+
+
+def forget(scope: str, identity: str) -> None:
+    """Drop the counter of ``identity`` in ``scope`` (after a successful login)."""
+    RateCounter.objects.filter(key=_key(scope, identity)).delete()
+
+
+def purge_expired() -> int:
+    """Delete counters whose window has ended; returns how many."""
+    deleted, _kinds = RateCounter.objects.filter(expires_at__lt=timezone.now()).delete()
+    return deleted

@@ -74,15 +74,14 @@ def _remind(offer: OfferPage, to: list[tuple[str, str]]) -> list[str]:
         context = {
             "title": getattr(offer, f"title_{language}", None) or offer.title_de,
             "last_confirmed": offer.last_confirmed,
-            "current_url": emails.absolute_url(links.link_path("current", offer.pk, language)),
-            "edit_url": emails.absolute_url(links.link_path("edit", offer.pk, language)),
+            "current_url": emails.absolute_url(
+                links.link_path("current", offer.pk, language, address)
+            ),
+            "edit_url": emails.absolute_url(links.link_path("edit", offer.pk, language, address)),
         }
-        try:
-            emails.send("reminder", address, language, context)
-        except OSError as error:  # SMTP down: try again on the next run
-            logger.warning("Reminder for offer %s to %s failed: %s", offer.pk, address, error)
-            continue
-        sent.append(address)
+        # A reminder nobody received does not count: the offer must not go offline for it.
+        if emails.send("reminder", address, language, context, offer=offer):
+            sent.append(address)
     return sent
 
 

@@ -363,10 +363,12 @@ def _unique_slug(parent, title: str) -> str:
 
 
 def organisation_for(name: str, org_type: str, language: str) -> OrganisationPage:
-    """The organisation of that name, or a new unpublished one for moderators to check."""
-    existing = OrganisationPage.objects.filter(title_de__iexact=name.strip()).first()
-    if existing is not None:
-        return existing
+    """A new unpublished organisation page for the name a submitter typed.
+
+    Never an existing organisation, even of the same name: anybody can type
+    "Caritas". Only a moderator links a submission to an existing organisation
+    (the review notes point out one of that name).
+    """
     parent = OrganisationIndexPage.objects.first()
     page = OrganisationPage(
         title=name.strip(), org_type=org_type, live=False, slug=_unique_slug(parent, name)

@@ -1,18 +1,21 @@
 """Public URLs of the directory outside Wagtail's page tree (all under the language prefix)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
+from .converters import PageIdConverter
 from .views import accounts, offers, owners, reports, submission
+
+register_converter(PageIdConverter, "page_id")
 
 urlpatterns = [
     path("submit/", submission.start, name="submission-start"),
     path("submit/sent/", submission.sent, name="submission-sent"),
     path("submit/confirm/<str:token>/", submission.confirm, name="submission-confirm"),
     path("submit/<slug:step>/", submission.step, name="submission-step"),
-    path("report/<int:offer_id>/", reports.report, name="report-problem"),
-    path("offer/<int:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
-    path("offer/<int:offer_id>/flyer/", offers.flyer, name="offer-flyer"),
+    path("report/<page_id:offer_id>/", reports.report, name="report-problem"),
+    path("offer/<page_id:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
+    path("offer/<page_id:offer_id>/flyer/", offers.flyer, name="offer-flyer"),
     path("account/login/", accounts.LoginView.as_view(), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("account/register/", accounts.register, name="register"),
@@ -28,9 +31,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("my/", owners.my_offers, name="my-offers"),
-    path("my/offers/<int:offer_id>/edit/", owners.member_edit, name="member-edit"),
+    path("my/offers/<page_id:offer_id>/edit/", owners.member_edit, name="member-edit"),
     path(
-        "my/offers/<int:offer_id>/current/",
+        "my/offers/<page_id:offer_id>/current/",
         owners.member_still_current,
         name="member-still-current",
     ),

@@ -11,6 +11,8 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.languages import active_language
@@ -21,18 +23,73 @@ from directory.constants.target_groups import TARGET_GROUPS
 from directory.constants.weekdays import Weekday
 from directory.geo import GeoPoint
 from directory.geocoding import resolve_search_place
+from directory.validators import strip_invisible, validate_one_line
 
 from .query import OfferQuery
 
 MAX_PAGE_SIZE = 100
 MAX_RESULT_WINDOW = 10_000  # deepest result anybody can page to (Elasticsearch's window)
-_COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+# [0-9], not \d: in Python's re, \d matches every Unicode digit ("٣", "৩" …).
+_COORDINATES = re.compile(r"^\s*(-?[0-9]{1,2}(?:\.[0-9]+)?)\s*,\s*(-?[0-9]{1,3}(?:\.[0-9]+)?)\s*\Z")
+# Numbers as a machine writes them (an integer may end in ".0", as JSON Schema allows).
+# Python's int() and float() also take "٣", "1_0" and " 5"; nobody means those, and
+# the OpenAPI document describes plain numbers, so they are refused as wrong values.
+_PLAIN_INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0+)?")
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Accepted spellings, any ASCII case; the OpenAPI document is built from the same lists.
+FLAG_TRUE, FLAG_FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 WEEKDAY_NAMES = {day.name.lower(): day.value for day in Weekday}
+WEEKDAY_WORDS = (*(str(day.value) for day in Weekday), *WEEKDAY_NAMES, "today")
+
+
+def _ascii_lower(text: str) -> str | None:
+    """``text`` in lower case if it is ASCII, else None (no lookalike letters or digits)."""
+    return text.lower() if text.isascii() else None
+
+
+class OneLineTextField(forms.CharField):
+    """One line of free text, as the submission forms take it.
+
+    Invisible direction and zero-width characters are removed (a pasted
+    Weilheim with U+202B in front still finds Weilheim); control characters and line
+    separators, NUL included, are refused with ``validate_one_line``'s message.
+    ``max_length`` counts the text as it arrives, so the limit is the one the
+    OpenAPI document states.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(strip=False, **kwargs)
+        # validate_one_line refuses NUL too, with a message that says what to do.
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def clean(self, value) -> str:
+        text = strip_invisible(super().clean(value))
+        validate_one_line(text)
+        return text.strip()
+
+
+class PlainIntegerField(forms.IntegerField):
+    """An integer written with ASCII digits only, optionally signed."""
+
+    def to_python(self, value) -> int | None:
+        if value not in self.empty_values and not _PLAIN_INTEGER.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class PlainDecimalField(forms.FloatField):
+    """A decimal number written with ASCII digits only (``5``, ``2.5``, ``1e1``)."""
+
+    def to_python(self, value) -> float | None:
+        if value not in self.empty_values and not _PLAIN_DECIMAL.fullmatch(str(value)):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class FlagField(forms.Field):
-    """A yes/no filter: 1/0, true/false, yes/no, on/off; anything else is an error."""
+    """A yes/no filter: 1/0, true/false, yes/no, on/off (any case); anything else is an error."""
 
     # A text widget: CheckboxInput would turn any value, even "maybe", into True.
     widget = forms.TextInput
@@ -40,10 +97,10 @@ class FlagField(forms.Field):
     def to_python(self, value) -> bool:
         if isinstance(value, bool):
             return value
-        text = str(value or "").strip().lower()
-        if text in _TRUE:
+        text = _ascii_lower(str(value or ""))
+        if text in FLAG_TRUE:
             return True
-        if text in _FALSE:
+        if text in FLAG_FALSE or text == "":
             return False
         raise ValidationError(_("Use 1 or 0 (yes or no)."), code="invalid")
 
@@ -51,12 +108,12 @@ class FlagField(forms.Field):
 class OfferSearchForm(forms.Form):
     """The public search parameters."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = OneLineTextField(label=_("Search"), required=False, max_length=200)
     lang = forms.ChoiceField(label=_("Language"), required=False, choices=settings.LANGUAGES)
-    near = forms.CharField(
+    near = OneLineTextField(
         label=_("Near (town, postcode or coordinates)"), required=False, max_length=100
     )
-    radius_km = forms.FloatField(
+    radius_km = PlainDecimalField(
         label=_("Distance in km"), required=False, min_value=0.1, max_value=300
     )
     category = forms.MultipleChoiceField(
@@ -76,14 +133,14 @@ class OfferSearchForm(forms.Form):
     free = FlagField(label=_("Free of charge"), required=False)
     accessible = FlagField(label=_("Wheelchair accessible"), required=False)
     childcare = FlagField(label=_("Childcare"), required=False)
-    open_on = forms.CharField(label=_("Open on"), required=False, max_length=10)
+    open_on = forms.CharField(label=_("Open on"), required=False, max_length=10, strip=False)
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
         choices=[("relevance", _("Best match")), ("distance", _("Nearest")), ("title", _("A–Z"))],
     )
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1)
-    page_size = forms.IntegerField(
+    page = PlainIntegerField(label=_("Page"), required=False, min_value=1)
+    page_size = PlainIntegerField(
         label=_("Results per page"), required=False, min_value=1, max_value=MAX_PAGE_SIZE
     )
 
@@ -112,17 +169,16 @@ class OfferSearchForm(forms.Form):
         return text
 
     def clean_open_on(self) -> int | None:
-        text = self.cleaned_data.get("open_on", "").strip().lower()
+        text = self.cleaned_data.get("open_on", "")
         if not text:
             return None
-        if text == "today":
-            from django.utils import timezone
-
+        # Exactly the spellings the OpenAPI document lists: not " 1", not "①" or "٣"
+        # (str.isdigit() says yes to those, int() then fails).
+        word = _ascii_lower(text)
+        if word == "today":
             return timezone.localdate().weekday()
-        if text.isdigit() and 0 <= int(text) <= 6:
-            return int(text)
-        if text in WEEKDAY_NAMES:
-            return WEEKDAY_NAMES[text]
+        if word in WEEKDAY_WORDS:
+            return int(word) if word.isdigit() else WEEKDAY_NAMES[word]
         raise ValidationError(
             _("Give a weekday: 0 (Monday) to 6 (Sunday), its English name, or today."),
             code="invalid",

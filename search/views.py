@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -95,13 +93,10 @@ def offer_list_context(request: HttpRequest) -> dict:
     )
     if map_view:
         # Compact: [latitude, longitude, title, path] per offer (its first place).
-        context["map_points"] = json.dumps(
-            [
-                [round(lat, 5), round(lon, 5), hit.offer.title, hit.offer.url()]
-                for hit in results.hits
-                for lat, lon in hit.offer.points[:1]
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        # Titles are untrusted text: the template prints this with json_script.
+        context["map_points"] = [
+            [round(lat, 5), round(lon, 5), hit.offer.title, hit.offer.url()]
+            for hit in results.hits
+            for lat, lon in hit.offer.points[:1]
+        ]
     return context

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files (an SVG opened on its own, too) carry the headers.
+    "cms.security_policy.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # Compressed HTML for slow phone connections (with Django's BREACH mitigation).
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every login and password-reset form, ours and the admins', shares one set of limits.
+    "directory.throttling.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -197,13 +202,23 @@ ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
 
 # Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
 # Baden-Württemberg); addresses the offline gazetteer does not know go to a
-# Nominatim-compatible geocoder, asked at most once per second, answers cached.
+# Nominatim-compatible geocoder: at most GEOCODER_CALLS_PER_MINUTE calls a minute for the
+# whole site, answers cached, failures remembered, a circuit breaker (directory/geocoding.py).
 DISTRICT_CENTER = os.environ.get("DISTRICT_CENTER", "47.80,11.05")  # Landkreis Weilheim-Schongau
 GEOCODER_DOMAIN = os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org")
 GEOCODER_SCHEME = os.environ.get("GEOCODER_SCHEME", "https")
 GEOCODER_USER_AGENT = os.environ.get("GEOCODER_USER_AGENT", "gemeinsam-directory")
 GEOCODER_ENABLED = env_bool("GEOCODER_ENABLED", True)
-GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+# Searches wait at most this long for the geocoder; the submission form may wait longer.
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "2"))
+GEOCODER_FORM_TIMEOUT = float(os.environ.get("GEOCODER_FORM_TIMEOUT", "5"))
+# An unanswered or failed lookup is not asked again for this long (seconds).
+GEOCODER_FAILURE_CACHE_SECONDS = int(os.environ.get("GEOCODER_FAILURE_CACHE_SECONDS", "3600"))
+# After this many failures in a row the geocoder is left alone for a while (circuit breaker).
+GEOCODER_BREAKER_FAILURES = int(os.environ.get("GEOCODER_BREAKER_FAILURES", "3"))
+GEOCODER_BREAKER_SECONDS = int(os.environ.get("GEOCODER_BREAKER_SECONDS", "300"))
+# Calls per minute for the whole site (all workers together).
+GEOCODER_CALLS_PER_MINUTE = int(os.environ.get("GEOCODER_CALLS_PER_MINUTE", "30"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Gemeinsam")
@@ -231,25 +246,45 @@ OFFER_EXPIRY_NOTICE_DAYS = 14  # the moderators' queue lists offers ending this 
 SUBMISSION_UPLOAD_DIR = Path(os.environ.get("SUBMISSION_UPLOAD_DIR", VAR_DIR / "pending-uploads"))
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
-# Per-address limits on what anonymous people send: (requests, seconds).
+# Limits on what people send: (requests, seconds). Counted per address; the login and
+# password-reset scopes are also counted per account typed (see directory/ratelimit.py).
 RATE_LIMITS = {
     "submission": (int(os.environ.get("RATE_LIMIT_SUBMISSIONS", "5")), 3600),
+    "submission_step": (int(os.environ.get("RATE_LIMIT_SUBMISSION_STEPS", "120")), 3600),
     "confirmation": (int(os.environ.get("RATE_LIMIT_CONFIRMATIONS", "30")), 3600),
     "report": (int(os.environ.get("RATE_LIMIT_REPORTS", "10")), 3600),
     "registration": (int(os.environ.get("RATE_LIMIT_REGISTRATIONS", "5")), 3600),
     "login": (int(os.environ.get("RATE_LIMIT_LOGINS", "20")), 3600),
+    "login_account": (int(os.environ.get("RATE_LIMIT_LOGINS_PER_ACCOUNT", "10")), 3600),
+    "password_reset": (int(os.environ.get("RATE_LIMIT_PASSWORD_RESETS", "5")), 3600),
+    "password_reset_account": (
+        int(os.environ.get("RATE_LIMIT_PASSWORD_RESETS_PER_ACCOUNT", "3")),
+        3600,
+    ),
+    "api": (int(os.environ.get("RATE_LIMIT_API", "300")), 60),
 }
+# After this many wrong passwords for one account, each further try waits twice as long
+# as the last (1 s, 2 s, 4 s … at most an hour), whoever tries and whether the account exists.
+LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "3"))
 # Behind a reverse proxy, the header that carries the client's address (e.g. HTTP_X_FORWARDED_FOR).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-# Rate-limit counters must be shared by all worker processes: a database table by default.
+# The geocoder's remembered failures, breaker and call counter must be shared by all worker
+# processes: a database table by default. Room for a flood of unknown places without
+# culling the breaker (the default keeps only 300 entries).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "gemeinsam_cache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
 # Sessions exist only for people who fill in a form or log in; browsing sets no cookie.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
+# How long what people leave behind is kept (directory/retention.py, shown on the privacy page).
+RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "14"))
+RETENTION_RESOLVED_MAIL_DAYS = int(os.environ.get("RETENTION_RESOLVED_MAIL_DAYS", "90"))
+# Form fields are small: refuse request bodies (files aside) over 1 MB before parsing them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "my-offers"
 LOGOUT_REDIRECT_URL = "login"
@@ -268,4 +303,72 @@ LOGGING = {
     "loggers": {
         "gemeinsam": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
+}
+
+# Browser-side defences. Content-Security-Policy (django-csp, per request in
+# cms/security_policy.py): the public site runs only our own script and style files, no inline
+# script, style or event handler, so an offer title that slips through as markup stays inert.
+# Images: ours, data: URIs (the empty favicon) and the tile server of MAP_TILE_URL, added
+# per request when it is set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# The Wagtail admin (8.0) still writes inline <script> elements (date and time pickers, inline
+# panels, choosers) and style attributes, and previews pages in a same-origin frame; blob:
+# and data: images are its upload previews (wagtail/wagtail#1288, #7053, #12368). Nonces
+# would mean overriding many Wagtail templates, so /admin/ and /django-admin/ get this looser
+# policy: only logged-in staff see those pages, and it still allows nothing from other sites.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# The admin's two requests to other sites, which the policy blocks anyway: avatars from
+# Gravatar (telling it the editors' addresses, hashed; Wagtail's default avatar instead) and
+# the release check (updates come through pyproject.toml).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Permissions-Policy (django-permissions-policy, which refuses misspelt feature names):
+# the "near me" button may ask for the position on our own pages; nothing else may ask for
+# sensors, devices or payment. interest-cohort is left out: FLoC was withdrawn and browsers
+# no longer know the name; its successor, browsing-topics, is off.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    **dict.fromkeys(
+        (
+            "accelerometer",
+            "bluetooth",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "gyroscope",
+            "hid",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ),
+        (),
+    ),
 }

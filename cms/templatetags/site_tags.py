@@ -35,6 +35,7 @@ def icon(name: str, label: str = "") -> str:
     from django.templatetags.static import static
     from django.utils.html import format_html
 
+    # format_html escapes every argument; the markup around them is ours.
     if label:
         return format_html(
             '<svg class="icon" role="img" aria-label="{}" focusable="false"><use href="{}#i-{}">'
@@ -73,3 +74,15 @@ def footer_links(context) -> dict:
         if page is not None and page.live:
             urls[f"{name}_url"] = page.get_url(request)
     return urls
+
+
+@register.simple_tag
+def privacy_facts() -> dict:
+    """What the privacy page must state, from the settings in force: retention and geocoding."""
+    from directory.retention import periods
+
+    return {
+        "keep": periods(),
+        "geocoder": settings.GEOCODER_DOMAIN if settings.GEOCODER_ENABLED else "",
+        "map_tiles": bool(settings.MAP_TILE_URL),
+    }

@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .. import emails
 from ..models import OrganisationPage
 from .submission import PlainCharField, StepForm
 
@@ -37,12 +39,9 @@ class RegistrationForm(StepForm):
         self.fields["organisation"].choices = choices
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _("There is already an account with this address. Log in instead."), code="taken"
-            )
-        return email
+        # An address that has an account is not refused here: the answer would tell
+        # strangers who has an account. The view e-mails that address instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         data = super().clean()
@@ -71,3 +70,18 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's reset form, sending through ``emails.send``: a failure reaches the moderators."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ) -> None:
+        emails.send("password_reset", to_email, context["language"], context)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..constants.reports import PUBLIC_REASONS
-from .submission import PlainCharField, StepForm
+from .submission import PlainTextField, StepForm
 
 
 class ProblemReportForm(StepForm):
@@ -16,11 +16,8 @@ class ProblemReportForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose what the problem is.")},
     )
-    message = PlainCharField(
-        label=_("Tell us more (optional)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    message = PlainTextField(
+        label=_("Tell us more (optional)"), max_length=1000, required=False, rows=4
     )
     email = forms.EmailField(
         label=_("Your e-mail, if you would like an answer (optional)"), required=False

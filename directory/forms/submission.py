@@ -21,7 +21,13 @@ from ..constants.languages import SPOKEN_LANGUAGES
 from ..constants.organisation_types import OrganisationType
 from ..constants.target_groups import TARGET_GROUPS
 from ..constants.weekdays import Weekday
-from ..validators import validate_phone, validate_postcode
+from ..validators import (
+    strip_invisible,
+    validate_one_line,
+    validate_phone,
+    validate_postcode,
+    validate_text,
+)
 
 SLOT_ROWS = 3
 DATE_ROWS = 3
@@ -38,13 +44,26 @@ def validate_plain_text(value: str) -> None:
 
 
 class PlainCharField(forms.CharField):
-    """A text field that strips spaces and refuses HTML."""
+    """A one-line text field: strips spaces and invisible direction characters, refuses HTML.
 
-    default_validators = [validate_plain_text]
+    Control characters (CR and LF included) are refused: a title ends up in
+    e-mail subjects and calendar files, where a line break would start a new header.
+    """
+
+    default_validators = [validate_plain_text, validate_one_line]
+
+    def to_python(self, value) -> str:
+        return strip_invisible(super().to_python(value))
 
 
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
+class PlainTextField(PlainCharField):
+    """Running text in a textarea: line breaks allowed, other control characters refused."""
+
+    default_validators = [validate_plain_text, validate_text]
+
+    def __init__(self, *, rows: int = 4, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
 
 
 class StepForm(forms.Form):
@@ -89,18 +108,18 @@ class WhatForm(StepForm):
         help_text=_("Choose one or more."),
         error_messages={"required": _("Choose at least one topic.")},
     )
-    summary = PlainCharField(
+    summary = PlainTextField(
         label=_("Short description"),
         max_length=300,
-        widget=_textarea(3),
+        rows=3,
         help_text=_("One or two simple sentences. At most 300 characters."),
         error_messages={"required": _("Describe the offer in one or two sentences.")},
     )
-    description = PlainCharField(
+    description = PlainTextField(
         label=_("More details (optional)"),
         max_length=4000,
         required=False,
-        widget=_textarea(8),
+        rows=8,
         help_text=_("What happens there, what to bring. Leave an empty line between paragraphs."),
     )
 
@@ -224,11 +243,11 @@ class WhereForm(StepForm):
         label=_("Postcode"), max_length=5, required=False, validators=[validate_postcode]
     )
     town = PlainCharField(label=_("Town"), max_length=100, required=False)
-    transit_note = PlainCharField(
+    transit_note = PlainTextField(
         label=_("How to get there by bus or train (optional)"),
         max_length=200,
         required=False,
-        widget=_textarea(2),
+        rows=2,
     )
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)

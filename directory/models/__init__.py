@@ -7,6 +7,7 @@ from .contributions import (
     OrganisationMembership,
     ProblemReport,
 )
+from .operations import FailedNotification, RateCounter
 from .pages import (
     RICH_TEXT_FEATURES,
     SOURCE_LANGUAGE,
@@ -30,6 +31,7 @@ __all__ = [
     "RICH_TEXT_FEATURES",
     "SOURCE_LANGUAGE",
     "Category",
+    "FailedNotification",
     "GeocodedAddress",
     "Occurrence",
     "OfferDate",
@@ -45,6 +47,7 @@ __all__ = [
     "OrganisationMembership",
     "OrganisationPage",
     "ProblemReport",
+    "RateCounter",
     "SpokenLanguage",
     "TargetGroup",
     "next_occurrences",

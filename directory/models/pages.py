@@ -40,8 +40,11 @@ from ..panels import ReviewNotesPanel
 from ..validators import (
     latitude_validators,
     longitude_validators,
+    title_errors,
+    validate_one_line,
     validate_phone,
     validate_postcode,
+    validate_text,
 )
 
 # Small on purpose: submitters paste from Word and e-mails; we keep structure, not styling.
@@ -155,7 +158,7 @@ class OrganisationPage(MultilingualPage):
         _("type of organisation"), max_length=30, choices=OrganisationType.choices
     )
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    town = models.CharField(_("town"), max_length=100, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True, validators=[validate_one_line])
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     website = models.URLField(_("website"), blank=True)
@@ -198,6 +201,12 @@ class OrganisationPage(MultilingualPage):
     parent_page_types = ["directory.OrganisationIndexPage"]
     subpage_types: list[str] = []
     api_fields = [APIField("org_type"), APIField("description"), APIField("town")]
+
+    def clean(self) -> None:
+        super().clean()
+        errors = title_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
     class Meta:
         verbose_name = _("organisation")
@@ -307,6 +316,7 @@ class OfferPage(MultilingualPage):
         _("short summary"),
         max_length=300,
         help_text=_("One or two plain sentences shown in lists and search results."),
+        validators=[validate_text],
     )
     description = RichTextField(_("description"), features=RICH_TEXT_FEATURES, blank=True)
     organisation = models.ForeignKey(
@@ -336,9 +346,12 @@ class OfferPage(MultilingualPage):
         max_length=200,
         blank=True,
         help_text=_("What it costs, and reductions, if it is not free."),
+        validators=[validate_one_line],
     )
     registration_required = models.BooleanField(_("registration needed"), default=False)
-    registration_note = models.CharField(_("how to register"), max_length=200, blank=True)
+    registration_note = models.CharField(
+        _("how to register"), max_length=200, blank=True, validators=[validate_one_line]
+    )
     childcare = models.BooleanField(_("childcare provided"), default=False)
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
     format = models.CharField(
@@ -350,6 +363,7 @@ class OfferPage(MultilingualPage):
         max_length=255,
         blank=True,
         help_text=_('For example "every 2nd Tuesday of the month" or "not in school holidays".'),
+        validators=[validate_one_line],
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(
@@ -359,7 +373,9 @@ class OfferPage(MultilingualPage):
         help_text=_("For funded projects: after this day the offer is no longer shown."),
     )
 
-    contact_name = models.CharField(_("contact person"), max_length=100, blank=True)
+    contact_name = models.CharField(
+        _("contact person"), max_length=100, blank=True, validators=[validate_one_line]
+    )
     contact_phone = models.CharField(
         _("phone"), max_length=30, blank=True, validators=[validate_phone]
     )
@@ -370,6 +386,7 @@ class OfferPage(MultilingualPage):
         max_length=100,
         blank=True,
         help_text=_('For example "Signal or WhatsApp: 0151 5550123".'),
+        validators=[validate_one_line],
     )
 
     image = models.ForeignKey(
@@ -385,6 +402,7 @@ class OfferPage(MultilingualPage):
         max_length=200,
         blank=True,
         help_text=_("Describe what the picture shows, for people who cannot see it."),
+        validators=[validate_one_line],
     )
 
     last_confirmed = models.DateField(_("last confirmed"), default=timezone.localdate)
@@ -468,7 +486,7 @@ class OfferPage(MultilingualPage):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, str] = title_errors(self)
         if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
             errors["valid_until"] = _("The end of validity must not be before its start.")
         if not self.is_free and not (self.cost_note or "").strip():
@@ -515,6 +533,16 @@ class OfferPage(MultilingualPage):
         context["description_in_german"] = (
             language != SOURCE_LANGUAGE
             and not (getattr(self, f"description_{language}", "") or "").strip()
+        )
+        # Outside its validity the page stays reachable (old links, flyers) but says so
+        # and asks search engines not to list it; lists, search and sitemap leave it out.
+        today = timezone.localdate()
+        context["is_current"] = self.is_current(today)
+        context["ended_on"] = (
+            self.valid_until if self.valid_until and self.valid_until < today else None
+        )
+        context["starts_on"] = (
+            self.valid_from if self.valid_from and self.valid_from > today else None
         )
         context["upcoming"] = self.upcoming(limit=5)
         context["absolute_url"] = self.get_full_url(request)
@@ -579,10 +607,13 @@ class OfferLocation(Orderable):
         max_length=120,
         blank=True,
         help_text=_('For example "Mehrgenerationenhaus" or "Turnhalle der Grundschule".'),
+        validators=[validate_one_line],
     )
-    street = models.CharField(_("street and number"), max_length=120, blank=True)
+    street = models.CharField(
+        _("street and number"), max_length=120, blank=True, validators=[validate_one_line]
+    )
     postcode = models.CharField(_("postcode"), max_length=5, validators=[validate_postcode])
-    town = models.CharField(_("town"), max_length=100)
+    town = models.CharField(_("town"), max_length=100, validators=[validate_one_line])
     latitude = models.FloatField(
         _("latitude"), null=True, blank=True, validators=latitude_validators
     )
@@ -594,6 +625,7 @@ class OfferLocation(Orderable):
         max_length=255,
         blank=True,
         help_text=_('For example "Bus 9651, stop Marienplatz, 3 minutes on foot".'),
+        validators=[validate_text],
     )
 
     panels = [

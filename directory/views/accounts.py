@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import render
-from django.urls import reverse_lazy
-from django.utils.decorators import method_decorator
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -16,14 +16,14 @@ from wagtail.log_actions import log
 
 from cms.languages import active_language
 
-from ..forms.accounts import NEW, LoginForm, RegistrationForm
+from .. import emails
+from ..forms.accounts import NEW, LoginForm, PasswordResetForm, RegistrationForm
 from ..models import OrganisationMembership, OrganisationPage
 from ..ratelimit import rate_limited
 
 
-@method_decorator(rate_limited("login"), name="dispatch")
 class LoginView(auth_views.LoginView):
-    """Django's login with our page; members land in "my offers"."""
+    """Django's login with our page; members land in "my offers" (limits: ``throttling``)."""
 
     template_name = "directory/account/login.html"
     authentication_form = LoginForm
@@ -34,11 +34,11 @@ class LogoutView(auth_views.LogoutView):
     """Log out (POST only, as Django requires)."""
 
 
-@method_decorator(rate_limited("registration"), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Forgotten password: a signed link by e-mail, in the language of the page."""
 
     template_name = "directory/account/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "email/password_reset.txt"
     html_email_template_name = "email/password_reset.html"
     subject_template_name = "email/password_reset_subject.txt"
@@ -69,13 +69,36 @@ def register(request):
         form = RegistrationForm(request.POST)
         if form.is_valid():
             if not form.is_spam():
-                _create_member(form.cleaned_data)
+                _register(form.cleaned_data)
             return render(
                 request, "directory/account/registered.html", {"email": form.cleaned_data["email"]}
             )
     else:
         form = RegistrationForm()
     return render(request, "directory/account/register.html", {"form": form})
+
+
+def _register(data: dict) -> None:
+    """A new membership; for an address that has an account, an e-mail to it instead.
+
+    Both answer with the same page, so nobody learns who has an account.
+    """
+    if get_user_model().objects.filter(username__iexact=data["email"]).exists():
+        _tell_existing_account(data["email"])
+    else:
+        _create_member(data)
+
+
+def _tell_existing_account(email: str) -> None:
+    language = active_language()
+    with translation.override(language):
+        login_url, reset_url = reverse("login"), reverse("password-reset")
+    emails.send(
+        "account_exists",
+        email,
+        language,
+        {"login_url": emails.absolute_url(login_url), "reset_url": emails.absolute_url(reset_url)},
+    )
 
 
 @transaction.atomic

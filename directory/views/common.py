@@ -24,17 +24,31 @@ def member_organisations(user) -> list[OrganisationPage] | None:
     return organisations or None
 
 
+# Typed text a little over a field's limit is kept, so the error can show it; beyond
+# that nobody typed it (the browser stops at maxlength), and it is not stored.
+STORED_OVERRUN = 100
+UNLIMITED_FIELD_STORED = 200  # dates, times, choices: nothing longer is meaningful
+
+
 def raw_answers(form_class, data, **kwargs) -> dict:
-    """What was typed into one step, as storable values (lists for multiple choices)."""
+    """What was typed into one step, as storable values (lists for multiple choices).
+
+    Every value is cut to a size the field could use before it is stored in
+    the session, so a 2 MB title costs a few hundred bytes, not 2 MB a step.
+    """
     form = form_class(**kwargs)
     raw = {}
     for name, field in form.fields.items():
         if isinstance(field, forms.FileField):
             continue
         if isinstance(field, forms.MultipleChoiceField):
-            raw[name] = data.getlist(name)
+            raw[name] = [value[:UNLIMITED_FIELD_STORED] for value in data.getlist(name)][
+                : len(field.choices)
+            ]
         elif name in data:
-            raw[name] = data.get(name, "")
+            limit = getattr(field, "max_length", None)
+            limit = limit + STORED_OVERRUN if limit else UNLIMITED_FIELD_STORED
+            raw[name] = data.get(name, "")[:limit]
     return raw
 
 

@@ -86,7 +86,7 @@ def member_still_current(request, offer_id: int):
 
 def _offer_from_link(token: str, purpose: str):
     try:
-        offer_id = links.read_token(token, purpose)
+        offer_id, recipient = links.read_token(token, purpose)
     except links.LinkExpired:
         return None, {"expired": True}, 410
     except links.LinkInvalid:
@@ -94,6 +94,11 @@ def _offer_from_link(token: str, purpose: str):
     offer = OfferPage.objects.filter(pk=offer_id).first()
     if offer is None:
         return None, {"expired": False}, 404
+    # The link works only while its recipient may still act for the offer: a revoked
+    # membership, or an owner replaced by a moderator, ends it.
+    allowed = {address.strip().lower() for address, _language in moderation.recipients(offer)}
+    if recipient not in allowed:
+        return None, {"expired": False, "revoked": True}, 403
     return offer, None, 200
 
 

@@ -24,7 +24,7 @@ from cms.languages import active_language
 from .. import emails, links, moderation
 from ..forms.submission import STEP_NAMES, STEP_TITLES, STEPS
 from ..models import OfferOwner, OfferPage, OrganisationPage
-from ..ratelimit import hit, rate_limited, too_many
+from ..ratelimit import check, rate_limited, too_many
 from ..submission import (
     bind_steps,
     create_offer,
@@ -42,11 +42,16 @@ FORMS = dict(STEPS)
 
 
 def _state(request) -> dict:
-    state = request.session.get(SESSION_KEY)
-    if not state:
-        state = {"answers": {}, "picture": None, "spam": False, "point_key": ""}
-        request.session[SESSION_KEY] = state
-    return state
+    """The answers so far. Only ``_save`` puts them in the session, after a POST was read.
+
+    A GET must not create a session: every cookieless visit would add a row.
+    """
+    return request.session.get(SESSION_KEY) or {
+        "answers": {},
+        "picture": None,
+        "spam": False,
+        "point_key": "",
+    }
 
 
 def _save(request, state: dict) -> None:
@@ -88,6 +93,10 @@ def step(request, step: str):
         return review(request)
     if step not in FORMS:
         raise Http404
+    if request.method == "POST":
+        wait = check(request, "submission_step")
+        if wait is not None:
+            return too_many(request, wait)
     state = _state(request)
     form_class = FORMS[step]
     kwargs = _form_kwargs(step, request, state)
@@ -191,8 +200,9 @@ def review(request):
         if state.get("spam") or request.POST.get("homepage"):
             request.session.pop(SESSION_KEY, None)
             return redirect("submission-sent")
-        if not hit(request, "submission"):
-            return too_many(request)
+        wait = check(request, "submission")
+        if wait is not None:
+            return too_many(request, wait)
         offer = _create(request, answers, members, state)
         request.session.pop(SESSION_KEY, None)
         if members is not None:
@@ -247,8 +257,8 @@ def _create(request, answers: dict, members, state: dict) -> OfferPage:
         picture_token=state.get("picture"),
         owner_email=answers["submitter_email"],
     )
-    path = links.link_path("confirm", offer.pk, language)
     address = answers["submitter_email"]
+    path = links.link_path("confirm", offer.pk, language, address)
     transaction.on_commit(
         lambda: emails.send(
             "confirm_submission",
@@ -259,6 +269,7 @@ def _create(request, answers: dict, members, state: dict) -> OfferPage:
                 "confirm_url": emails.absolute_url(path),
                 "days": links.LIFETIMES["confirm"].days,
             },
+            offer=offer,
         )
     )
     return offer
@@ -281,13 +292,13 @@ def sent(request):
 def confirm(request, token: str):
     """The link in the confirmation e-mail: the submission goes to the moderators."""
     try:
-        offer_id = links.read_token(token, "confirm")
+        offer_id, recipient = links.read_token(token, "confirm")
     except links.LinkExpired:
         return render(request, "directory/link_problem.html", {"expired": True}, status=410)
     except links.LinkInvalid:
         return render(request, "directory/link_problem.html", {"expired": False}, status=400)
     owner = OfferOwner.objects.filter(offer_id=offer_id).select_related("offer").first()
-    if owner is None:
+    if owner is None or owner.email.strip().lower() != recipient:
         return render(request, "directory/link_problem.html", {"expired": False}, status=404)
     if owner.confirmed_at is None:
         with transaction.atomic():

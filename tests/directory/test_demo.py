@@ -132,3 +132,15 @@ def test_demo_people_can_moderate_and_edit_their_offers(demo, client):
     client.force_login(member)
     offer = organisations[0].offers.first()
     assert client.get(f"/de/my/offers/{offer.pk}/edit/").status_code == 200
+
+
+def test_full_links_use_the_public_address(demo, client, settings):
+    """Sitemap, calendar files and QR codes point at SITE_URL, not at http://localhost."""
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).root_url == settings.SITE_URL
+    offer = OfferPage.objects.public_current().first()
+    assert offer.get_full_url().startswith(settings.SITE_URL + "/")
+    assert b"http://localhost" not in client.get("/sitemap.xml").content
+    flyer = client.get(f"/de/offer/{offer.pk}/flyer/").content.decode()
+    assert "http://localhost" not in flyer and settings.SITE_URL in flyer

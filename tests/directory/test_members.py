@@ -198,3 +198,38 @@ def test_a_member_resets_a_forgotten_password_in_their_language(client, two_memb
     assert client.login(username=two_members["alice"].username, password="neues-passwort-77")
     # An unknown address gets the same answer: nobody learns who has an account.
     assert client.post("/de/account/password/", {"email": "nobody@example.org"}).status_code == 302
+
+
+def test_registering_an_address_that_has_an_account_answers_the_same_and_mails_it(
+    client, two_members, django_user_model
+):
+    def register(email: str, address: str):
+        data = {"name": "X", "email": email, "organisation": "new", "new_organisation": "V"}
+        data["password"] = "lange-passphrase-42"
+        return client.post("/tr/account/register/", data, REMOTE_ADDR=address)
+
+    taken = register(two_members["alice"].email.upper(), "203.0.113.30")
+    fresh = register("new-person@example.org", "203.0.113.31")
+    assert taken.status_code == fresh.status_code == 200
+    assert taken.content.decode().replace(two_members["alice"].email, "X") == (
+        fresh.content.decode().replace("new-person@example.org", "X")
+    )
+    assert django_user_model.objects.filter(email=two_members["alice"].email).count() == 1
+    assert [m.to for m in mail.outbox] == [[two_members["alice"].email]]
+    assert mail.outbox[0].extra_headers["Content-Language"] == "tr"
+    assert "/tr/account/password/" in mail.outbox[0].body
+
+
+def test_an_edit_link_stops_working_when_the_membership_is_revoked(client, two_members):
+    from directory.links import link_path
+
+    alice, offer = two_members["alice"], two_members["offer_a"]
+    path = link_path("edit", offer.pk, "de", alice.email)
+    assert client.get(path).status_code == 200
+    membership = OrganisationMembership.objects.get(user=alice)
+    membership.approved = False
+    membership.save()
+    assert client.get(path).status_code == 403
+    # Bob, a member elsewhere, cannot use a link made out to him for Alice's offer.
+    bobs = link_path("edit", offer.pk, "de", two_members["bob"].email)
+    assert client.get(bobs).status_code == 403

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 from wagtail.models import PageLogEntry
 
-from directory.models import ProblemReport
+from directory.models import OfferPage, ProblemReport
 from directory.moderation import moderation_queue, possible_duplicates, submit_for_review
 from tests.factories import make_offer, make_organisation
 
@@ -105,10 +105,10 @@ def test_organisation_page_unpublished_until_its_offer_is_approved(site_tree):
 
     new = organisation_for("Neuer Verein", "verein", "de")
     assert not new.live
-    assert organisation_for("neuer verein", "verein", "de").pk == new.pk
-    assert organisation_for("Helferkreis Asyl", "verein", "de").pk != new.pk
     known = make_organisation(site_tree, "Caritas")
-    assert organisation_for("Caritas", "wohlfahrtsverband", "ar").pk == known.pk
+    # Typing a name never attaches a submission to an organisation: a moderator does that.
+    stranger = organisation_for("Caritas", "wohlfahrtsverband", "ar")
+    assert stranger.pk != known.pk and not stranger.live
 
 
 def test_moderators_deal_with_reports_and_memberships_in_the_admin(client, site_tree, moderator):
@@ -129,3 +129,26 @@ def test_moderators_deal_with_reports_and_memberships_in_the_admin(client, site_
     assert report.resolved and report.moderator_note == "Raum korrigiert"
     assert report not in moderation_queue().reports
     assert ModelLogEntry.objects.filter(object_id=str(report.pk), action="wagtail.edit").exists()
+
+
+def test_a_stranger_typing_an_existing_organisations_name_is_not_attached_to_it(
+    client, site_tree, moderator
+):
+    from directory.models import OrganisationPage
+    from tests.directory.conftest import STEP_ANSWERS, submit_offer
+    from tests.factories import make_organisation
+
+    caritas = make_organisation(site_tree, "Caritas Weilheim")
+    answers = {**STEP_ANSWERS, "contact": {**STEP_ANSWERS["contact"]}}
+    answers["contact"]["organisation_name"] = "caritas weilheim"
+    submit_offer(client, "de", answers=answers)
+    offer = OfferPage.objects.get(title_de=STEP_ANSWERS["what"]["title"])
+    assert offer.organisation_id != caritas.pk
+    assert not offer.organisation.live
+    assert not OfferPage.objects.filter(organisation=caritas).exists()
+    # The moderator is told, in the offer editor, that an organisation of that name exists.
+    client.force_login(moderator)
+    editor = client.get(f"/admin/pages/{offer.pk}/edit/").content.decode()
+    assert "An organisation of this name is already published" in editor
+    assert f"/admin/pages/{caritas.pk}/edit/" in editor
+    assert OrganisationPage.objects.filter(title_de__iexact="caritas weilheim").count() == 2

@@ -1,4 +1,7 @@
-"""What people do with an offer page: calendar file, printable flyer, maps link, home page lists."""
+"""What people do with an offer page: printable flyer, maps link, home page lists.
+
+The calendar file has its own tests in ``test_calendar.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +11,6 @@ import re
 import time_machine
 
 from tests.factories import make_offer
-
-
-def test_calendar_file_repeats_weekly_times_until_the_end_of_validity(client, site_tree):
-    offer = make_offer(
-        site_tree,
-        "Sprachcafé; Treff, offen",
-        slug="sprachcafe",
-        valid_until=dt.date(2027, 3, 31),
-        dates=(dt.date(2026, 12, 5),),
-    )
-    with time_machine.travel(dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)):
-        response = client.get(f"/de/offer/{offer.pk}/calendar.ics")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    assert 'filename="sprachcafe-treff-offen.ics"' in response["Content-Disposition"]
-    body = response.content.decode()
-    assert body.startswith("BEGIN:VCALENDAR\r\n") and body.endswith("END:VCALENDAR\r\n")
-    assert "SUMMARY:Sprachcafé\\; Treff\\, offen" in body
-    # Tuesday 15:00–17:00 every week from the next Tuesday, until the offer ends.
-    assert "DTSTART;TZID=Europe/Berlin:20261124T150000" in body
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU;UNTIL=20270331T225959Z" in body
-    assert "DTSTART;TZID=Europe/Berlin:20261205T100000" in body
-    assert body.count("BEGIN:VEVENT") == 2
-    assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
 def test_flyer_has_a_qr_code_to_the_offer_page(client, site_tree):

@@ -122,9 +122,10 @@ def test_organisation_offers_remind_their_members_or_the_organisation(
 def test_a_link_that_is_tampered_with_or_too_old_is_refused(client, owned_offer):
     from directory.links import link_path
 
-    path = link_path("current", owned_offer.pk, "de")
+    path = link_path("current", owned_offer.pk, "de", "oksana@example.org")
     assert client.get(path.replace("/current/", "x/current/")).status_code == 400
-    edit = link_path("edit", owned_offer.pk, "de").replace("/edit/", "/current/")
+    edit = link_path("edit", owned_offer.pk, "de", "oksana@example.org")
+    edit = edit.replace("/edit/", "/current/")
     assert client.get(edit).status_code == 400  # a link made for editing does not confirm
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=61)):
         response = client.get(path)
@@ -138,3 +139,13 @@ def test_funded_offers_disappear_from_search_after_their_end(site_tree, publish)
         assert [h.offer.pk for h in search(OfferQuery(text="Brücke")).hits] == [offer.pk]
     with time_machine.travel(dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC)):
         assert not search(OfferQuery(text="Brücke")).hits
+
+
+def test_a_link_is_bound_to_its_recipient(client, owned_offer):
+    from directory.links import link_path
+
+    for purpose in ("current", "edit"):
+        forged = link_path(purpose, owned_offer.pk, "de", "someone-else@example.org")
+        assert client.get(forged).status_code == 403
+        own = link_path(purpose, owned_offer.pk, "de", "Oksana@Example.org")
+        assert client.get(own).status_code == 200

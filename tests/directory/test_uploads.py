@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from directory.uploads import MAX_SIDE, clean_picture
+from directory.uploads import MAX_PIXELS_FULL_DECODE, MAX_SIDE, clean_picture, decode
 from tests.factories import GPS_IFD, jpeg_with_gps
 
 
@@ -100,3 +100,30 @@ def test_refusals_are_translated(language, expected):
         clean_picture(upload("letter.jpg", b"not a picture"))
     with translation.override(language):
         assert expected in caught.value.messages[0]
+
+
+def test_a_large_jpeg_is_decoded_at_reduced_size():
+    """8000 × 5000 pixels decoded whole cost about 120 MB; at half size a quarter of that."""
+    out = io.BytesIO()
+    Image.new("RGB", (8000, 5000), (10, 90, 160)).save(out, format="JPEG", quality=30)
+    picture = Image.open(io.BytesIO(out.getvalue()))
+    decode(picture)
+    assert picture.size == (4000, 2500)
+    assert min(picture.size) >= MAX_SIDE
+    cleaned = clean_picture(SimpleUploadedFile("big.jpg", out.getvalue()))
+    assert (cleaned.width, cleaned.height) == (MAX_SIDE, 1500)
+
+
+def test_png_and_webp_have_a_lower_pixel_limit_than_jpeg():
+    """They cannot be decoded at reduced size, so fewer pixels are accepted whole."""
+    side = int((MAX_PIXELS_FULL_DECODE + 1_000_000) ** 0.5)
+    for image_format in ("PNG", "JPEG"):
+        out = io.BytesIO()
+        Image.new("L", (side, side)).save(out, format=image_format)
+        upload = SimpleUploadedFile("big", out.getvalue())
+        if image_format == "PNG":
+            with pytest.raises(ValidationError) as refused:
+                clean_picture(upload)
+            assert refused.value.code == "too_many_pixels"
+        else:
+            assert max(clean_picture(upload).width, clean_picture(upload).height) == MAX_SIDE

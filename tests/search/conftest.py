@@ -7,6 +7,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from search import interface
+from tests.factories import make_offer
 
 
 def elasticsearch_url() -> str:
@@ -59,3 +60,34 @@ def publish(django_capture_on_commit_callbacks):
         return page
 
     return _publish
+
+
+@pytest.fixture
+def offers(site_tree, django_capture_on_commit_callbacks):
+    """Two published offers, indexed: a Sprachcafé (German and Arabic) and football in Peiting."""
+    with django_capture_on_commit_callbacks(execute=True):
+        cafe = make_offer(
+            site_tree,
+            "Sprachcafé",
+            slug="sprachcafe",
+            title_ar="مقهى اللغة",
+            summary_ar="تحدث الألمانية مع القهوة.",
+            languages=("de", "ar"),
+            slots=((1, "15:00", "17:00"),),
+        )
+        make_offer(
+            site_tree,
+            "Fußball",
+            slug="fussball",
+            categories=("sport",),
+            kind="club_offer",
+            places=(
+                {
+                    "postcode": "86971",
+                    "town": "Peiting",
+                    "latitude": 47.7955,
+                    "longitude": 10.9295,
+                },
+            ),
+        )
+    return cafe

@@ -6,6 +6,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
 
 from directory import geocoding
 from directory.gazetteer import resolve_place
@@ -51,15 +52,34 @@ def test_gazetteer_unknown_place():
 
 
 class FakeNominatim(BaseHTTPRequestHandler):
-    """Answers /search like Nominatim (format=json), from a table of known addresses."""
+    """Answers /search like Nominatim (format=json), from a table of known addresses.
+
+    ``mode`` plays the ways a geocoder fails: "hang" (no answer until the test
+    ends), "close" (the connection drops), "error" (HTTP 500), "ratelimited"
+    (HTTP 429 with a Retry-After).
+    """
 
     known: dict[str, tuple[float, float]] = {}
     requests: list[dict] = []
+    mode = "answer"
+    release = threading.Event()
 
     def do_GET(self):  # noqa: N802 - the name http.server calls
         url = urlsplit(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         type(self).requests.append({"path": url.path, **query, "agent": self.headers["User-Agent"]})
+        if self.mode == "hang":
+            self.release.wait(30)
+            return
+        if self.mode == "close":
+            return
+        if self.mode in ("error", "ratelimited"):
+            status = 500 if self.mode == "error" else 429
+            self.send_response(status)
+            self.send_header("Retry-After", "30")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         found = [
             {
                 "place_id": 1,
@@ -84,8 +104,11 @@ class FakeNominatim(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def nominatim(settings):
+def nominatim(db, settings):
+    """A local Nominatim on a free port, used through geopy; the geocoder's cache starts empty."""
     FakeNominatim.requests = []
+    FakeNominatim.mode = "answer"
+    FakeNominatim.release = threading.Event()
     FakeNominatim.known = {
         "Pöltnerstraße 12, 82362 Weilheim i. OB": (47.8402, 11.1431),
         "Hauptstraße 1, 82362 Weilheim i. OB": (52.52, 13.40),  # a wrong answer, in Berlin
@@ -98,10 +121,14 @@ def nominatim(settings):
     settings.GEOCODER_DOMAIN = f"127.0.0.1:{server.server_address[1]}"
     settings.GEOCODER_SCHEME = "http"
     settings.GEOCODER_USER_AGENT = "gemeinsam-tests"
-    geocoding._geocode_function.cache_clear()
+    geocoding._geocoder.cache_clear()
+    cache.clear()  # remembered failures, breaker and call counts of earlier tests
     yield FakeNominatim
+    FakeNominatim.release.set()  # let hanging requests end
     server.shutdown()
-    geocoding._geocode_function.cache_clear()
+    server.server_close()
+    geocoding._geocoder.cache_clear()
+    cache.clear()
 
 
 @pytest.mark.django_db
@@ -140,14 +167,16 @@ def test_search_place_falls_back_to_the_geocoder(nominatim):
 
 
 @pytest.mark.django_db
-def test_geocoder_outage_gives_none_and_caches_nothing(settings):
+def test_geocoder_outage_gives_none_and_stores_no_miss(settings):
     settings.GEOCODER_ENABLED = True
     settings.GEOCODER_DOMAIN = "127.0.0.1:9"  # nothing listens there
     settings.GEOCODER_SCHEME = "http"
-    geocoding._geocode_function.cache_clear()
+    geocoding._geocoder.cache_clear()
+    cache.clear()
     assert geocoding.geocode("Pöltnerstraße 12, 82362 Weilheim") is None
-    assert not GeocodedAddress.objects.exists()
-    geocoding._geocode_function.cache_clear()
+    assert not GeocodedAddress.objects.exists()  # an outage is no proof the address is unknown
+    geocoding._geocoder.cache_clear()
+    cache.clear()
 
 
 @pytest.mark.django_db
