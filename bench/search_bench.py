@@ -39,7 +39,7 @@ from django.core.management import call_command  # noqa: E402
 
 from directory.geo import GeoPoint  # noqa: E402
 from directory.models import OfferPage  # noqa: E402
-from search import database, elastic  # noqa: E402
+from search import database, elastic_query  # noqa: E402
 from search.query import OfferQuery  # noqa: E402
 
 WEILHEIM, PEITING = GeoPoint(47.8415, 11.1548), GeoPoint(47.7955, 10.9295)
@@ -156,7 +156,7 @@ def over_http(port: int, params: dict, rounds: int) -> list[float]:
 
 def engine(backend: str, query: OfferQuery, rounds: int) -> list[float]:
     if backend == "elasticsearch":
-        search = elastic.build_search(query)
+        search = elastic_query.build_search(query)
 
         def call():
             search.execute(ignore_cache=True)

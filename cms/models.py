@@ -1,8 +1,6 @@
 """Site structure: the home page, standard pages (privacy, imprint, how to take part) and images."""
 
-from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -10,7 +8,8 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
-from .languages import active_language
+from directory.i18n import SOURCE_LANGUAGE, active_language, own_text
+from directory.models.base import MultilingualPage
 
 BODY_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link"]
 
@@ -38,25 +37,6 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
-
-
-class MultilingualPage(Page):
-    """A page that exists in every site language: its sitemap entry lists all of them."""
-
-    class Meta:
-        abstract = True
-
-    def get_sitemap_urls(self, request=None) -> list[dict]:
-        lastmod = self.last_published_at or self.latest_revision_created_at
-        locations = {}
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                locations[code] = self.get_full_url(request)
-        alternates = [{"lang_code": code, "location": url} for code, url in locations.items()]
-        return [
-            {"location": url, "lastmod": lastmod, "alternates": alternates}
-            for url in locations.values()
-        ]
 
 
 class HomePage(MultilingualPage):
@@ -98,12 +78,13 @@ class StandardPage(MultilingualPage):
 
     content_panels = Page.content_panels + [FieldPanel("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         language = active_language()
-        context["body_translated"] = language == "de" or bool(
-            (getattr(self, f"body_{language}", "") or "").strip()
+        context["body_translated"] = language == SOURCE_LANGUAGE or bool(
+            own_text(self, "body", language)
         )
         return context
 

@@ -25,8 +25,8 @@ from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowStat
 
 from . import emails, links
 from .gazetteer import normalise
+from .i18n import SOURCE_LANGUAGE, text_in
 from .models import (
-    SOURCE_LANGUAGE,
     OfferOwner,
     OfferPage,
     OfferReviewTask,
@@ -185,7 +185,7 @@ def notify_decision(page_id: int, action: str, comment: str) -> None:
 
 
 def _title_in(page: OfferPage, language: str) -> str:
-    return getattr(page, f"title_{language}", None) or page.title_de or page.title
+    return text_in(page, "title", language).value or page.title
 
 
 def _url_in(page: OfferPage, language: str) -> str:

@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 
 from . import emails, links
 from .constants.reports import ReportReason
+from .i18n import text_in
 from .models import OfferPage, OfferReminder, ProblemReport
 
 logger = logging.getLogger("gemeinsam.reminders")
@@ -72,7 +73,7 @@ def _remind(offer: OfferPage, to: list[tuple[str, str]]) -> list[str]:
     sent = []
     for address, language in to:
         context = {
-            "title": getattr(offer, f"title_{language}", None) or offer.title_de,
+            "title": text_in(offer, "title", language).value,
             "last_confirmed": offer.last_confirmed,
             "current_url": emails.absolute_url(
                 links.link_path("current", offer.pk, language, address)

@@ -11,10 +11,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import timezone
 
 from .constants.kinds import OfferKind
+from .i18n import SOURCE_LANGUAGE, column, own_text, site_languages
 from .models import (
     Occurrence,
     OfferDate,
@@ -24,8 +24,6 @@ from .models import (
     next_occurrences,
 )
 from .models import SpokenLanguage as SpokenLanguageModel
-
-SOURCE_LANGUAGE = "de"
 
 
 @dataclass
@@ -81,9 +79,9 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
         return []
     on = on or timezone.localdate()
     columns = ["pk", "url_path", "kind", "is_free", "wheelchair_accessible", "childcare"]
-    columns += ["valid_from", "valid_until", "title_de", "summary_de"]
-    if language != SOURCE_LANGUAGE:
-        columns += [f"title_{language}", f"summary_{language}"]
+    columns += ["valid_from", "valid_until"]
+    for written in dict.fromkeys([SOURCE_LANGUAGE, language]):
+        columns += [column("title", written), column("summary", written)]
     rows = {row["pk"]: row for row in OfferPage.objects.filter(pk__in=ids).values(*columns)}
 
     categories: dict[int, list[str]] = defaultdict(list)
@@ -123,14 +121,17 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
         row = rows.get(pk)
         if row is None:
             continue
-        translated = bool((row.get(f"summary_{language}") or "").strip())
+        translated = bool((row.get(column("summary", language)) or "").strip())
         served = language if translated else SOURCE_LANGUAGE
+        source_title = row[column("title", SOURCE_LANGUAGE)] or ""
         summaries.append(
             OfferSummary(
                 pk=pk,
-                title=row.get(f"title_{served}") or row["title_de"] or "",
-                title_de=row["title_de"] or "",
-                summary=row.get(f"summary_{served}") or row["summary_de"] or "",
+                title=row.get(column("title", served)) or source_title,
+                title_de=source_title,
+                summary=row.get(column("summary", served))
+                or row[column("summary", SOURCE_LANGUAGE)]
+                or "",
                 language=served,
                 requested_language=language,
                 path=_relative_path(row["url_path"]),
@@ -155,16 +156,12 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
 def card_data(offer: OfferPage) -> dict:
     """What a card shows of ``offer``, as JSON data: stored with its search document, so a
     search engine's answer can be shown without asking the database again."""
-    languages = [code for code, _name in settings.LANGUAGES]
+    languages = site_languages()
     places = list(offer.locations.all())
     spoken = sorted(offer.spoken_languages.all(), key=lambda s: s.sort_order)
     return {
-        "titles": {lang: t for lang in languages if (t := getattr(offer, f"title_{lang}", ""))},
-        "summaries": {
-            lang: s
-            for lang in languages
-            if (s := (getattr(offer, f"summary_{lang}", "") or "").strip())
-        },
+        "titles": {lang: t for lang in languages if (t := own_text(offer, "title", lang))},
+        "summaries": {lang: s for lang in languages if (s := own_text(offer, "summary", lang))},
         "path": _relative_path(offer.url_path),
         "kind": offer.kind,
         "is_free": offer.is_free,

@@ -4,15 +4,15 @@ from django.urls import path, register_converter
 from django.views.generic import TemplateView
 
 from .converters import PageIdConverter
-from .views import accounts, offers, owners, reports, submission
+from .views import accounts, offers, owners, reports, submit_offer
 
 register_converter(PageIdConverter, "page_id")
 
 urlpatterns = [
-    path("submit/", submission.start, name="submission-start"),
-    path("submit/sent/", submission.sent, name="submission-sent"),
-    path("submit/confirm/<str:token>/", submission.confirm, name="submission-confirm"),
-    path("submit/<slug:step>/", submission.step, name="submission-step"),
+    path("submit/", submit_offer.start, name="submission-start"),
+    path("submit/sent/", submit_offer.sent, name="submission-sent"),
+    path("submit/confirm/<str:token>/", submit_offer.confirm, name="submission-confirm"),
+    path("submit/<slug:step>/", submit_offer.step, name="submission-step"),
     path("report/<page_id:offer_id>/", reports.report, name="report-problem"),
     path("offer/<page_id:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
     path("offer/<page_id:offer_id>/flyer/", offers.flyer, name="offer-flyer"),

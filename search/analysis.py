@@ -6,7 +6,7 @@ tokens, lower-cased, normalised per script (Arabic and Persian letter forms),
 stemmed with the Snowball stemmer of the text's language (a light suffix
 stripper for Ukrainian, which Snowball lacks), then folded (ä/ae, ö/oe, ü/ue,
 ß/ss and other diacritics). Elasticsearch may add its own language analysers
-on top where the cluster has them (see ``search.elastic``).
+on top where the cluster has them (see ``search.elastic_index``).
 """
 
 from __future__ import annotations

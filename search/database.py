@@ -22,10 +22,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directory.geo import GeoPoint, distance_km
+from directory.i18n import SOURCE_LANGUAGE, column, site_languages
 from directory.models import OfferLocation, OfferPage
 
 from . import analysis
-from .documents import site_languages
 from .models import IndexGeneration, OfferTerm
 from .query import (
     FACETS,
@@ -76,7 +76,7 @@ def _load_offers() -> list[IndexedOffer]:
         .select_related(None)
         .values_list(
             "pk",
-            "title_de",
+            column("title", SOURCE_LANGUAGE),  # sorts as the document's title_sort
             "kind",
             "is_free",
             "wheelchair_accessible",
@@ -300,7 +300,7 @@ def search(query: OfferQuery) -> RawResults:
 def suggest(prefix: str, language: str, limit: int) -> list[int]:
     """Ids of public offers whose title has a word starting with ``prefix``, by title."""
     condition = Q()
-    for lang in dict.fromkeys([language, "de"]):
+    for lang in dict.fromkeys([language, SOURCE_LANGUAGE]):
         condition |= Q(language=lang, term__startswith=analysis.prefix_term(prefix, lang))
     matching = set(
         OfferTerm.objects.filter(condition, field="title").values_list("offer_id", flat=True)

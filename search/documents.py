@@ -9,19 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
+from directory.i18n import SOURCE_LANGUAGE, column, own_text, site_languages
 from directory.models import OfferPage
 from directory.summaries import card_data
 
 from .analysis import terms
 
 TITLE, TEXT = "title", "text"
-
-
-def site_languages() -> list[str]:
-    """Codes of the site's languages, German (the source) first."""
-    return [code for code, _name in settings.LANGUAGES]
 
 
 @dataclass
@@ -58,10 +52,6 @@ class OfferDocument:
         }
 
 
-def _translated(offer: OfferPage, name: str, language: str) -> str:
-    return (getattr(offer, f"{name}_{language}", "") or "").strip()
-
-
 def _plain(html: str) -> str:
     from django.utils.html import strip_tags
 
@@ -73,22 +63,27 @@ def build_document(offer: OfferPage) -> OfferDocument:
     locations = list(offer.locations.all())
     weekdays = {slot.weekday for slot in offer.weekly_slots.all()}
     weekdays |= {d.date.weekday() for d in offer.dates.all()}
-    organisation_name = offer.organisation.title_de if offer.organisation_id else ""
+    organisation_name = (
+        own_text(offer.organisation, "title", SOURCE_LANGUAGE) if offer.organisation_id else ""
+    )
     places = " ".join(f"{p.name} {p.town} {p.postcode}" for p in locations)
     found: dict[str, dict[str, list[str]]] = {}
     for language in site_languages():
-        title = _translated(offer, "title", language)
-        summary = _translated(offer, "summary", language)
-        if language != "de" and not (title or summary):
-            continue  # not translated: the German source stands in for it
+        title = own_text(offer, "title", language)
+        summary = own_text(offer, "summary", language)
+        if language != SOURCE_LANGUAGE and not (title or summary):
+            continue  # not translated: the source text stands in for it
         text = " ".join(
-            [summary, _plain(_translated(offer, "description", language))]
-            + ([organisation_name, places] if language == "de" else [])
+            [summary, _plain(own_text(offer, "description", language))]
+            + ([organisation_name, places] if language == SOURCE_LANGUAGE else [])
         )
         found[language] = {TITLE: terms(title, language), TEXT: terms(text, language)}
     return OfferDocument(
         offer_id=offer.pk,
-        title_sort=(offer.title_de or offer.title or "").casefold(),
+        # Unstripped, exactly as the database backend's snapshot reads it, so both sort alike.
+        title_sort=(
+            getattr(offer, column("title", SOURCE_LANGUAGE)) or offer.title or ""
+        ).casefold(),
         kind=offer.kind,
         categories=[c.slug for c in offer.categories.all()],
         target_groups=[t.slug for t in offer.target_groups.all()],

@@ -15,7 +15,6 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.languages import active_language
 from directory.constants.categories import CATEGORIES
 from directory.constants.kinds import OfferKind
 from directory.constants.languages import SPOKEN_LANGUAGES
@@ -23,6 +22,7 @@ from directory.constants.target_groups import TARGET_GROUPS
 from directory.constants.weekdays import Weekday
 from directory.geo import GeoPoint
 from directory.geocoding import resolve_search_place
+from directory.i18n import active_language
 from directory.validators import strip_invisible, validate_one_line
 
 from .query import OfferQuery

@@ -15,8 +15,9 @@ from django.db import transaction
 
 from directory.models import OfferPage, OrganisationPage
 
-from . import elastic
+from . import elastic_index
 from .documents import build_document
+from .elastic_connection import is_configured
 from .models import IndexGeneration, OfferTerm, PendingIndexUpdate
 
 logger = logging.getLogger("gemeinsam.search")
@@ -68,9 +69,9 @@ def index_offer(offer_id: int) -> None:
         return
     document = build_document(offer)
     write_terms([document])
-    if elastic.is_configured():
+    if is_configured():
         try:
-            elastic.index_documents([document])
+            elastic_index.index_documents([document])
         except Exception as error:  # noqa: BLE001 - any engine failure is queued, never raised
             _queue_retry(offer_id, error)
         else:
@@ -81,9 +82,9 @@ def remove_offer(offer_id: int) -> None:
     """Take one offer out of every index."""
     OfferTerm.objects.filter(offer_id=offer_id).delete()
     IndexGeneration.bump()
-    if elastic.is_configured():
+    if is_configured():
         try:
-            elastic.delete_document(offer_id)
+            elastic_index.delete_document(offer_id)
         except Exception as error:  # noqa: BLE001
             _queue_retry(offer_id, error)
         else:

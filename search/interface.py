@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from directory.geo import distance_km
 from directory.summaries import OfferSummary, load_summaries, summary_from_card
 
-from . import analysis, database, elastic
+from . import analysis, database, elastic_connection, elastic_query
 from .query import MIN_PREFIX_LENGTH, OfferQuery, SearchHit, SearchResults
 
 logger = logging.getLogger("gemeinsam.search")
@@ -28,7 +28,7 @@ T = TypeVar("T")
 def _answer(from_elasticsearch: Callable[[], T], from_database: Callable[[], T]) -> tuple[T, str]:
     """Ask Elasticsearch if configured; on any failure (or without it) ask the database."""
     global _outage
-    if elastic.is_configured():
+    if elastic_connection.is_configured():
         try:
             answer = from_elasticsearch()
         except Exception as error:  # noqa: BLE001 - any engine failure falls back, never a 500
@@ -45,7 +45,7 @@ def _answer(from_elasticsearch: Callable[[], T], from_database: Callable[[], T])
 
 def search(query: OfferQuery) -> SearchResults:
     """Find public offers matching ``query``: one page of hits, the count and the facets."""
-    raw, backend = _answer(lambda: elastic.search(query), lambda: database.search(query))
+    raw, backend = _answer(lambda: elastic_query.search(query), lambda: database.search(query))
     if raw.cards is not None and all(pk in raw.cards for pk in raw.ids):
         summaries = [summary_from_card(pk, raw.cards[pk], query.language) for pk in raw.ids]
     else:
@@ -62,7 +62,7 @@ def suggest(prefix: str, language: str, limit: int = 8) -> list[dict]:
     if len(analysis.prefix_term(prefix, language)) < MIN_PREFIX_LENGTH:
         return []
     ids, _backend = _answer(
-        lambda: elastic.suggest(prefix, language, limit),
+        lambda: elastic_query.suggest(prefix, language, limit),
         lambda: database.suggest(prefix, language, limit),
     )
     return [

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from directory.geo import GeoPoint
+from directory.i18n import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
     from directory.summaries import OfferSummary
@@ -25,7 +26,7 @@ def language_weight(language: str, searcher_language: str) -> float:
     """How much a match in ``language`` counts for someone searching in ``searcher_language``."""
     if language == searcher_language:
         return SEARCHER_LANGUAGE_WEIGHT
-    return SOURCE_LANGUAGE_WEIGHT if language == "de" else OTHER_LANGUAGE_WEIGHT
+    return SOURCE_LANGUAGE_WEIGHT if language == SOURCE_LANGUAGE else OTHER_LANGUAGE_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class OfferQuery:
     """What a searcher asks for. Empty fields do not filter."""
 
     text: str = ""
-    language: str = "de"
+    language: str = SOURCE_LANGUAGE
     categories: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()

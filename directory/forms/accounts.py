@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import emails
 from ..models import OrganisationPage
-from .submission import PlainCharField, StepForm
+from .fields import PlainCharField, StepForm
 
 NEW = "new"
 

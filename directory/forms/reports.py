@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..constants.reports import PUBLIC_REASONS
-from .submission import PlainTextField, StepForm
+from .fields import PlainTextField, StepForm
 
 
 class ProblemReportForm(StepForm):

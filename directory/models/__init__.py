@@ -1,5 +1,6 @@
 """The directory's models: offer and organisation pages, taxonomy, and who contributes."""
 
+from ..occurrences import Occurrence, next_occurrences
 from .contributions import (
     OfferOwner,
     OfferReminder,
@@ -7,29 +8,22 @@ from .contributions import (
     OrganisationMembership,
     ProblemReport,
 )
-from .operations import FailedNotification, RateCounter
-from .pages import (
+from .offers import (
     RICH_TEXT_FEATURES,
-    SOURCE_LANGUAGE,
-    Category,
-    GeocodedAddress,
-    Occurrence,
     OfferDate,
     OfferIndexPage,
     OfferLocation,
     OfferPage,
     OfferPageQuerySet,
     OfferWeeklySlot,
-    OrganisationIndexPage,
-    OrganisationPage,
-    SpokenLanguage,
-    TargetGroup,
-    next_occurrences,
 )
+from .operations import FailedNotification, RateCounter
+from .organisations import OrganisationIndexPage, OrganisationPage
+from .places import GeocodedAddress
+from .taxonomy import Category, SpokenLanguage, TargetGroup
 
 __all__ = [
     "RICH_TEXT_FEATURES",
-    "SOURCE_LANGUAGE",
     "Category",
     "FailedNotification",
     "GeocodedAddress",

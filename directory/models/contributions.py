@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask
 
 from ..constants.reports import ReportReason
-from .pages import OfferPage, OrganisationPage
+from ..i18n import SOURCE_LANGUAGE
+from .offers import OfferPage
+from .organisations import OrganisationPage
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -93,7 +95,9 @@ class OrganisationMembership(models.Model):
         blank=True,
         help_text=_("If the organisation is not in the directory yet: create it, then link it."),
     )
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="de")
+    language = models.CharField(
+        _("language"), max_length=8, choices=LANGUAGE_CHOICES, default=SOURCE_LANGUAGE
+    )
     approved = models.BooleanField(
         _("approved"),
         default=False,
@@ -127,7 +131,9 @@ class ProblemReport(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
     message = models.TextField(_("message"), max_length=1000, blank=True)
     email = models.EmailField(_("e-mail for questions"), blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES, default="de")
+    language = models.CharField(
+        _("language"), max_length=8, choices=LANGUAGE_CHOICES, default=SOURCE_LANGUAGE
+    )
     created_at = models.DateTimeField(_("reported on"), auto_now_add=True)
     resolved = models.BooleanField(_("dealt with"), default=False)
     moderator_note = models.TextField(_("note of the moderator"), blank=True)

@@ -14,10 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
-from cms.languages import active_language
-
 from .. import emails
 from ..forms.accounts import NEW, LoginForm, PasswordResetForm, RegistrationForm
+from ..i18n import active_language
 from ..models import OrganisationMembership, OrganisationPage
 from ..ratelimit import rate_limited
 

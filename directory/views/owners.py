@@ -17,13 +17,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.log_actions import log
 
-from cms.languages import active_language
-
 from .. import links, moderation, reminders
-from ..forms.submission import STEPS
+from ..forms.offer_steps import STEPS
+from ..i18n import active_language
 from ..models import OfferPage, OrganisationMembership
+from ..offer_answers import edit_offer, offer_answers
+from ..pending_pictures import keep_pending_picture
 from ..ratelimit import rate_limited
-from ..submission import edit_offer, keep_pending_picture, offer_answers
 from .common import locate_answers, member_organisations, raw_answers
 
 

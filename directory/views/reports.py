@@ -8,9 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
-from cms.languages import active_language
-
 from ..forms.reports import ProblemReportForm
+from ..i18n import active_language
 from ..models import OfferPage, ProblemReport
 from ..ratelimit import rate_limited
 

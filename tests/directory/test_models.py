@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from directory import rules
 from directory.models import OfferDate, OfferLocation, OfferPage, OfferWeeklySlot
 from tests.factories import build_offer, make_offer
 
@@ -58,7 +59,8 @@ def test_weekly_slot_must_end_after_it_starts():
     slot = OfferWeeklySlot(weekday=1, start_time=dt.time(17), end_time=dt.time(15))
     with pytest.raises(ValidationError) as caught:
         slot.clean()
-    assert "end time must be after the start time" in str(caught.value)
+    # One rule, one message: the same as the public form's (directory/rules.py).
+    assert caught.value.message_dict == {"end_time": [str(rules.END_AFTER_START)]}
     OfferWeeklySlot(weekday=1, start_time=dt.time(15), end_time=dt.time(17)).clean()
 
 
@@ -152,3 +154,25 @@ def test_validation_messages_are_translated(language, expected):
         message = " ".join(_errors(place)["latitude"])
     assert "latitude" not in message
     assert expected.lower() in message.lower()
+
+
+def test_form_and_model_give_one_message_for_each_offer_rule(site_tree):
+    from directory.forms.offer_steps import WhenForm, WhoForm
+    from tests.factories import build_offer
+
+    when = WhenForm(
+        data={"slot1_day": "1", "slot1_start": "17:00", "slot1_end": "15:00",
+              "valid_from": "2026-05-02", "valid_until": "2026-05-01"}
+    )  # fmt: skip
+    assert not when.is_valid()
+    assert when.errors["slot1_end"] == [str(rules.END_AFTER_START)]
+    assert when.errors["valid_until"] == [str(rules.VALIDITY_ORDER)]
+    who = WhoForm(data={"spoken_languages": ["de"], "is_free": "0", "cost_note": ""})
+    assert not who.is_valid() and who.errors["cost_note"] == [str(rules.COST_NEEDED)]
+
+    offer = build_offer(site_tree, is_free=False, cost_note="")
+    offer.valid_from, offer.valid_until = dt.date(2026, 5, 2), dt.date(2026, 5, 1)
+    with pytest.raises(ValidationError) as caught:
+        offer.clean()
+    assert caught.value.message_dict["valid_until"] == [str(rules.VALIDITY_ORDER)]
+    assert caught.value.message_dict["cost_note"] == [str(rules.COST_NEEDED)]

@@ -47,7 +47,7 @@ def test_direction_overrides_and_zero_width_characters_are_removed_but_persian_k
     assert client.post("/fa/submit/what/", answers).status_code == 302
     review = client.session["offer_submission"]["answers"]["what"]
     assert review["title"] == "\u202egnp.exe\u200b"  # stored as typed, cleaned when bound
-    from directory.forms.submission import WhatForm
+    from directory.forms.offer_steps import WhatForm
 
     form = WhatForm(data=review)
     assert form.is_valid(), form.errors

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from wagtail.models import PageViewRestriction
 
 from directory.models import OfferPage
-from search import elastic
+from search import elastic_connection, elastic_index
 from search.interface import search
 from search.models import OfferTerm, PendingIndexUpdate
 from search.query import OfferQuery
@@ -63,7 +63,7 @@ def test_draft_never_reaches_the_index(backend, site_tree, committed):
     assert found("Entwurf") == []
     assert not OfferTerm.objects.filter(offer_id=draft.pk).exists()
     if backend == "elasticsearch":
-        assert draft.pk not in elastic.indexed_ids()
+        assert draft.pk not in elastic_index.indexed_ids()
 
 
 def test_private_offer_leaves_the_index_when_moved_under_a_restriction(
@@ -97,7 +97,7 @@ def test_check_and_rebuild_commands(backend, site_tree, committed):
     # Simulate an index that drifted: one offer's entries vanished.
     OfferTerm.objects.filter(offer_id=lost.pk).delete()
     if backend == "elasticsearch":
-        elastic.delete_document(lost.pk)
+        elastic_index.delete_document(lost.pk)
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("search_index", "check", stdout=out)
@@ -115,7 +115,7 @@ def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, comm
     with committed():
         for n in range(30):
             make_offer(site_tree, f"Kurs {n}")
-    old_index = elastic.ensure_index()
+    old_index = elastic_index.ensure_index()
     seen_during_rebuild = []
 
     def search_while_rebuilding(done: int) -> None:
@@ -124,7 +124,7 @@ def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, comm
     from search.indexing import indexable_offers
     from search.management.commands.search_index import documents
 
-    new_index, written, _seconds = elastic.rebuild(
+    new_index, written, _seconds = elastic_index.rebuild(
         documents,
         lambda: set(indexable_offers().values_list("pk", flat=True)),
         progress=search_while_rebuilding,
@@ -132,8 +132,10 @@ def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, comm
     )
     assert written == 30 and new_index != old_index
     assert seen_during_rebuild == [30, 30, 30]  # the old index served meanwhile
-    assert list(elastic.client().indices.get_alias(name=elastic.alias_name())) == [new_index]
-    assert not elastic.client().indices.exists(index=old_index)
+    assert list(
+        elastic_connection.client().indices.get_alias(name=elastic_connection.alias_name())
+    ) == [new_index]
+    assert not elastic_connection.client().indices.exists(index=old_index)
     assert search(OfferQuery(text="Kurs")).count == 30
 
 
@@ -154,7 +156,7 @@ def test_updates_during_rebuild_reach_the_new_index(use_elasticsearch, site_tree
             gone.unpublish()
         yield from snapshot
 
-    elastic.rebuild(documents, lambda: set(indexable_offers().values_list("pk", flat=True)))
+    elastic_index.rebuild(documents, lambda: set(indexable_offers().values_list("pk", flat=True)))
     assert found("Erzählcafé") == ["Erzählcafé"]  # the stale copy did not win
     assert found("Sprachcafé") == []
     assert found("beendet") == []  # removed by the final reconciliation

@@ -13,8 +13,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from search import elastic
+from search import elastic_index
 from search.documents import build_document
+from search.elastic_connection import alias_name, is_configured
 from search.indexing import indexable_offers, retry_pending, write_terms
 from search.models import OfferTerm
 
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         total = indexable_offers().count()
         with transaction.atomic():
             OfferTerm.objects.all().delete()
-            if elastic.is_configured():
+            if is_configured():
                 self._rebuild_both(total)
             else:
                 progress = ProgressBar(self.stdout, total, "database")
@@ -111,7 +112,7 @@ class Command(BaseCommand):
                 yield from batch
 
         try:
-            name, written, seconds = elastic.rebuild(
+            name, written, seconds = elastic_index.rebuild(
                 documents_written_to_database,
                 lambda: set(indexable_offers().values_list("pk", flat=True)),
                 progress=progress.update,
@@ -125,7 +126,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"database and elasticsearch: {written} offers into {name} in {seconds:.1f} s "
-                f"({_rate(written, seconds)}); alias {elastic.alias_name()} swapped"
+                f"({_rate(written, seconds)}); alias {alias_name()} swapped"
             )
         )
 
@@ -134,8 +135,8 @@ class Command(BaseCommand):
         problems = 0
         in_terms = set(OfferTerm.objects.values_list("offer_id", flat=True).distinct())
         problems += self._report("database", expected, in_terms)
-        if elastic.is_configured():
-            problems += self._report("elasticsearch", expected, elastic.indexed_ids())
+        if is_configured():
+            problems += self._report("elasticsearch", expected, elastic_index.indexed_ids())
         if problems:
             self.stdout.write(self.style.WARNING("Run `manage.py search_index rebuild` to repair."))
             sys.exit(1)

@@ -1,38 +1,26 @@
-"""From typed answers to an offer page: new submissions, edits by owners, pictures in waiting.
+"""From the offer form's answers to an offer page and back: new submissions, owners' edits.
 
-The public form and the edit page collect the same answers (``forms.submission``).
+The public form and the edit page collect the same answers (``forms.offer_steps``).
 This module turns them into an unpublished Wagtail page revision; publishing
 is left to the review workflow (``moderation``). Text is stored in the
-language it was written in; German is the fallback every page needs, so a
-new offer written in another language gets the same text as its German
-version until a moderator translates it.
+language it was written in; the source language is the fallback every page
+needs, so a new offer written in another language gets the same text there
+until a moderator translates it.
 """
 
 from __future__ import annotations
 
-import html
-import io
-import re
-import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.html import strip_tags
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
-from PIL import Image as PILImage
-from wagtail.models import Collection
-
-from cms.models import CustomImage
+from wagtail.images.models import AbstractImage
 
 from .constants.formats import OfferFormat
 from .constants.sources import OfferSource
-from .forms.submission import DATE_ROWS, SLOT_ROWS, STEPS
+from .forms.offer_steps import DATE_ROWS, SLOT_ROWS, STEPS
+from .i18n import SOURCE_LANGUAGE, own_text, set_text, text_in
 from .models import (
-    SOURCE_LANGUAGE,
     Category,
     OfferDate,
     OfferIndexPage,
@@ -45,17 +33,9 @@ from .models import (
     SpokenLanguage,
     TargetGroup,
 )
-from .uploads import CleanPicture
+from .pending_pictures import image_from_pending
+from .plain_text import rich_text_to_text, text_to_rich_text
 
-TRANSLATED_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "cost_note",
-    "registration_note",
-    "schedule_note",
-    "image_alt",
-)
 PLAIN_FIELDS = (
     "kind",
     "format",
@@ -73,8 +53,6 @@ PLAIN_FIELDS = (
     "messenger",
 )
 TEXT_FIELDS = ("contact_name", "contact_phone", "contact_email", "website", "messenger")
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
 
 # --- Steps ---------------------------------------------------------------------
 
@@ -114,78 +92,6 @@ def merged_answers(forms: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-# --- Text ------------------------------------------------------------------------
-
-
-def text_to_rich_text(text: str) -> str:
-    """Plain text to the small rich-text subset: escaped paragraphs, single line breaks kept."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
-    return "".join(
-        "<p>" + "<br/>".join(html.escape(line) for line in p.split("\n")) + "</p>"
-        for p in paragraphs
-    )
-
-
-def rich_text_to_text(value: str) -> str:
-    """Rich text back to plain text for editing: paragraphs become blank lines."""
-    value = re.sub(r"<br\s*/?>", "\n", value or "")
-    value = re.sub(r"</(p|li|h\d)>", "\n\n", value)
-    return html.unescape(strip_tags(value)).strip()
-
-
-# --- Pictures waiting for the end of the form ----------------------------------------
-
-
-def _pending_dir() -> Path:
-    folder = Path(settings.SUBMISSION_UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def keep_pending_picture(picture: CleanPicture) -> str:
-    """Store a cleaned picture outside the public media folder; returns its token."""
-    token = secrets.token_urlsafe(24)
-    (_pending_dir() / f"{token}.{picture.extension}").write_bytes(picture.content)
-    return f"{token}.{picture.extension}"
-
-
-def pending_picture(token: str | None) -> Path | None:
-    """The file of a pending picture, if the token is well-formed and the file exists."""
-    if not token:
-        return None
-    stem, _dot, extension = token.partition(".")
-    if not _TOKEN.match(stem) or extension not in {"jpg", "png", "webp"}:
-        return None
-    path = _pending_dir() / token
-    return path if path.is_file() else None
-
-
-def discard_pending_picture(token: str | None) -> None:
-    path = pending_picture(token)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def image_from_pending(token: str, alt: str) -> CustomImage | None:
-    """Turn a pending picture into a Wagtail image (people's consent recorded)."""
-    path = pending_picture(token)
-    if path is None:
-        return None
-    image = CustomImage(
-        title=alt[:255] or str(_("Picture of an offer")),
-        collection=Collection.get_first_root_node(),
-        people_consent=True,
-    )
-    content = path.read_bytes()
-    image.file.save(f"offer-{path.stem[:12]}{path.suffix}", ContentFile(content), save=False)
-    with PILImage.open(io.BytesIO(content)) as decoded:
-        image.width, image.height = decoded.size
-    image.file_size = len(content)
-    image.save()
-    path.unlink(missing_ok=True)
-    return image
-
-
 # --- Offers ---------------------------------------------------------------------------
 
 
@@ -193,11 +99,7 @@ def offer_answers(offer: OfferPage, language: str) -> dict[str, dict[str, Any]]:
     """An existing offer as raw step answers, in ``language`` (German where not translated)."""
 
     def text(field: str) -> str:
-        return (
-            getattr(offer, f"{field}_{language}", None)
-            or getattr(offer, f"{field}_{SOURCE_LANGUAGE}", "")
-            or ""
-        )
+        return text_in(offer, field, language).value
 
     what = {
         "title": text("title"),
@@ -227,9 +129,7 @@ def offer_answers(offer: OfferPage, language: str) -> dict[str, dict[str, Any]]:
             street=place.street,
             postcode=place.postcode,
             town=place.town,
-            transit_note=getattr(place, f"transit_note_{language}", None)
-            or place.transit_note_de
-            or "",
+            transit_note=text_in(place, "transit_note", language).value,
             latitude="" if place.latitude is None else str(place.latitude),
             longitude="" if place.longitude is None else str(place.longitude),
         )
@@ -267,14 +167,11 @@ def offer_answers(offer: OfferPage, language: str) -> dict[str, dict[str, Any]]:
 
 def _set_text(offer: OfferPage, field: str, value: str, language: str, *, new: bool) -> None:
     """Write a translated field in ``language``; keep German in step where it was only a copy."""
-    own = f"{field}_{language}"
-    german = f"{field}_{SOURCE_LANGUAGE}"
-    old = getattr(offer, own, "") or ""
-    if language != SOURCE_LANGUAGE and (
-        new or not getattr(offer, german, "") or getattr(offer, german, "") == old
-    ):
-        setattr(offer, german, value)
-    setattr(offer, own, value)
+    old = own_text(offer, field, language)
+    source = own_text(offer, field, SOURCE_LANGUAGE)
+    if language != SOURCE_LANGUAGE and (new or not source or source == old):
+        set_text(offer, field, SOURCE_LANGUAGE, value)
+    set_text(offer, field, language, value)
 
 
 def apply_answers(
@@ -283,7 +180,7 @@ def apply_answers(
     language: str,
     *,
     organisation: OrganisationPage | None,
-    image: CustomImage | None = None,
+    image: AbstractImage | None = None,
     remove_image: bool = False,
 ) -> None:
     """Copy cleaned answers onto an (unsaved or draft) offer, with its places and times."""
@@ -346,9 +243,8 @@ def apply_answers(
             latitude=answers.get("latitude"),
             longitude=answers.get("longitude"),
         )
-        place.transit_note_de = answers.get("transit_note", "")
-        if language != SOURCE_LANGUAGE:
-            setattr(place, f"transit_note_{language}", answers.get("transit_note", ""))
+        for written in dict.fromkeys([SOURCE_LANGUAGE, language]):
+            set_text(place, "transit_note", written, answers.get("transit_note", ""))
         offer.locations = [place]
 
 
@@ -373,7 +269,7 @@ def organisation_for(name: str, org_type: str, language: str) -> OrganisationPag
     page = OrganisationPage(
         title=name.strip(), org_type=org_type, live=False, slug=_unique_slug(parent, name)
     )
-    page.title_de = name.strip()
+    set_text(page, "title", SOURCE_LANGUAGE, name.strip())
     parent.add_child(instance=page)
     page.save_revision()
     return page

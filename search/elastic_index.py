@@ -1,12 +1,11 @@
-"""The Elasticsearch backend (elasticsearch-dsl), matching exactly like the database backend.
+"""The life of the Elasticsearch offer index: mapping, creation, writes, deletes, rebuild, check.
 
 Every published offer is one document in a versioned index
 (``<prefix>-offers-<timestamp>``) behind the alias ``<prefix>-offers``. Terms
 come pre-analysed from ``search.analysis`` into keyword fields per language
 and field (``title_de``, ``text_ar`` …), so the minimal test distribution
 (no analysis-common module) and a full production cluster match the same
-words. Scores are built from ``constant_score`` clauses with the weights in
-``search.query``, so both backends rank alike.
+words. How those fields are queried is ``search.elastic_query``'s job.
 
 A rebuild fills a new index while updates keep flowing to the old one and to
 the new one (alias ``<prefix>-offers-building``); documents carry the offer's
@@ -17,61 +16,18 @@ reconciliation removes whatever was unpublished during the rebuild.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
-from elasticsearch import Elasticsearch, NotFoundError, helpers
-from elasticsearch_dsl import Q, Search
+from elasticsearch import NotFoundError, helpers
 
-from . import analysis
-from .documents import OfferDocument, site_languages
-from .query import (
-    FACETS,
-    FIELD_WEIGHTS,
-    MATCH_WEIGHTS,
-    MIN_PREFIX_LENGTH,
-    OfferQuery,
-    RawResults,
-    language_weight,
-)
+from directory.i18n import column, site_languages
 
-FACET_FIELDS = {
-    "category": "categories",
-    "kind": "kind",
-    "target_group": "target_groups",
-    "spoken_language": "spoken_languages",
-}
-MAX_FUZZY_EXPANSIONS = 1000  # the database backend does not cap them either
-
-
-def is_configured() -> bool:
-    """Whether an Elasticsearch URL is set."""
-    return bool(settings.ELASTICSEARCH_URL)
-
-
-@lru_cache(maxsize=4)
-def _client(url: str, timeout: float) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
-
-
-def client() -> Elasticsearch:
-    """The configured client; short timeouts so an outage falls back quickly."""
-    return _client(settings.ELASTICSEARCH_URL, float(settings.ELASTICSEARCH_TIMEOUT))
-
-
-def alias_name() -> str:
-    """The alias searches read from."""
-    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-offers"
-
-
-def building_alias_name() -> str:
-    """The alias of an index being rebuilt; updates are written there too."""
-    return f"{alias_name()}-building"
-
+from .documents import OfferDocument
+from .elastic_connection import alias_name, building_alias_name, client
+from .query import FIELD_WEIGHTS
 
 # --- Mapping ------------------------------------------------------------------
 
@@ -96,9 +52,10 @@ def mapping() -> dict:
         "towns": {"type": "keyword"},
         "card": {"type": "object", "enabled": False},  # stored for display, not searched
     }
+    # The terms of a field in a language are named like its model column (title_ar).
     for language in site_languages():
         for field in FIELD_WEIGHTS:
-            properties[f"{field}_{language}"] = {"type": "keyword"}
+            properties[column(field, language)] = {"type": "keyword"}
     return {"dynamic": "strict", "properties": properties}
 
 
@@ -156,7 +113,7 @@ def _source(document: OfferDocument) -> dict:
     }
     for language, fields in document.terms.items():
         for field, found in fields.items():
-            source[f"{field}_{language}"] = sorted({t[:100] for t in found})
+            source[column(field, language)] = sorted({t[:100] for t in found})
     return source
 
 
@@ -205,144 +162,6 @@ def delete_document(offer_id: int) -> None:
             client().delete(index=index, id=offer_id, refresh=settings.ELASTICSEARCH_REFRESH)
         except NotFoundError:
             pass
-
-
-# --- Searching ----------------------------------------------------------------
-
-
-def _word_query(word: str, searcher_language: str) -> Q:
-    """The best weight any field or language gives this word (dis_max of constant scores)."""
-    alternatives = []
-    for language in site_languages():
-        term = analysis.analyse_word(word, language)[:100]
-        allowed = analysis.fuzziness(term)
-        prefix = analysis.prefix_term(word, language)
-        for field, field_weight in FIELD_WEIGHTS.items():
-            name = f"{field}_{language}"
-            weight = language_weight(language, searcher_language) * field_weight
-            alternatives.append(
-                Q(
-                    "constant_score",
-                    filter=Q("term", **{name: term}),
-                    boost=weight * MATCH_WEIGHTS["exact"],
-                )
-            )
-            if allowed:
-                fuzzy = Q(
-                    "fuzzy",
-                    **{
-                        name: {
-                            "value": term,
-                            "fuzziness": allowed,
-                            "prefix_length": 1,
-                            "transpositions": True,
-                            "max_expansions": MAX_FUZZY_EXPANSIONS,
-                        }
-                    },
-                )
-                alternatives.append(
-                    Q("constant_score", filter=fuzzy, boost=weight * MATCH_WEIGHTS["fuzzy"])
-                )
-            if len(prefix) >= MIN_PREFIX_LENGTH:
-                alternatives.append(
-                    Q(
-                        "constant_score",
-                        filter=Q("prefix", **{name: prefix}),
-                        boost=weight * MATCH_WEIGHTS["prefix"],
-                    )
-                )
-    return Q("dis_max", queries=alternatives, tie_breaker=0)
-
-
-def _facet_filter(name: str, values: tuple[str, ...]) -> Q:
-    return Q("terms", **{FACET_FIELDS[name]: list(values)})
-
-
-def _base_filters(query: OfferQuery, today: dt.date) -> list[Q]:
-    filters = [
-        Q("bool", should=[~Q("exists", field="valid_from"), Q("range", valid_from={"lte": today})]),
-        Q(
-            "bool",
-            should=[~Q("exists", field="valid_until"), Q("range", valid_until={"gte": today})],
-        ),
-    ]
-    if query.free:
-        filters.append(Q("term", is_free=True))
-    if query.accessible:
-        filters.append(Q("term", wheelchair_accessible=True))
-    if query.childcare:
-        filters.append(Q("term", childcare=True))
-    if query.open_on is not None:
-        filters.append(Q("term", weekdays=query.open_on))
-    if query.near and query.radius_km is not None:
-        filters.append(
-            Q(
-                "geo_distance",
-                distance=f"{query.radius_km}km",
-                distance_type="arc",
-                points={"lat": query.near.latitude, "lon": query.near.longitude},
-            )
-        )
-    return filters
-
-
-def build_search(query: OfferQuery, today: dt.date | None = None) -> Search:
-    """The elasticsearch-dsl search for ``query`` (exposed for benchmarks and tests)."""
-    today = today or timezone.localdate()
-    words = analysis.query_words(query.text, query.language)
-    must = [_word_query(word, query.language) for word in words]
-    main = Q("bool", must=must or [Q("match_all")], filter=_base_filters(query, today))
-    search = Search(using=client(), index=alias_name()).query(main)
-
-    chosen = {name: values for name, values in query.filter_values().items() if values}
-    if chosen:
-        search = search.post_filter(
-            Q("bool", filter=[_facet_filter(n, v) for n, v in chosen.items()])
-        )
-    for name in FACETS:
-        others = [_facet_filter(n, v) for n, v in chosen.items() if n != name]
-        bucket = search.aggs.bucket(name, "filter", filter=Q("bool", filter=others))
-        bucket.bucket("values", "terms", field=FACET_FIELDS[name], size=200)
-
-    sort = query.effective_sort
-    if sort == "relevance":
-        order: list = ["_score"]
-    elif sort == "distance" and query.near:
-        order = [
-            {
-                "_geo_distance": {
-                    "points": {"lat": query.near.latitude, "lon": query.near.longitude},
-                    "order": "asc",
-                    "unit": "km",
-                    "mode": "min",
-                    "distance_type": "arc",
-                    "ignore_unmapped": True,
-                }
-            }
-        ]
-    else:
-        order = []
-    search = search.sort(*order, "title_sort", "offer_id")
-    search = search.source(["offer_id", "card"]).extra(track_total_hits=True)
-    return search[query.offset : query.offset + query.page_size]
-
-
-def search(query: OfferQuery) -> RawResults:
-    """Answer ``query`` from Elasticsearch."""
-    response = build_search(query).execute()
-    facets = {
-        name: {
-            bucket.key: bucket.doc_count
-            for bucket in getattr(response.aggregations, name).values.buckets
-        }
-        for name in FACETS
-    }
-    return RawResults(
-        ids=[int(hit.offer_id) for hit in response.hits],
-        count=response.hits.total.value,
-        facets=facets,
-        cards={int(hit.offer_id): hit.card.to_dict() for hit in response.hits if "card" in hit},
-    )
 
 
 # --- Maintenance --------------------------------------------------------------
@@ -408,20 +227,3 @@ def rebuild(
     for offer_id in extra:
         delete_document(offer_id)
     return name, written, seconds
-
-
-def suggest(prefix: str, language: str, limit: int) -> list[int]:
-    """Ids of public offers whose title has a word starting with ``prefix``, by title."""
-    today = timezone.localdate()
-    alternatives = [
-        Q("prefix", **{f"title_{lang}": analysis.prefix_term(prefix, lang)})
-        for lang in dict.fromkeys([language, "de"])
-    ]
-    base = _base_filters(OfferQuery(), today)
-    search = (
-        Search(using=client(), index=alias_name())
-        .query(Q("bool", should=alternatives, minimum_should_match=1, filter=base))
-        .sort("title_sort", "offer_id")
-        .source(["offer_id"])
-    )[:limit]
-    return [int(hit.offer_id) for hit in search.execute().hits]

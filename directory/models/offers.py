@@ -1,15 +1,14 @@
-"""The domain of the directory: offers, the organisations behind them, and the taxonomy.
+"""Offers (Angebote): what a newcomer can go to, with its times, places and the offer list page.
 
-An *offer* (Angebot) is something a newcomer can go to: a Sprachcafé, an
-office hour of the Migrationsberatung, a club's taster training. Every offer
-is a Wagtail page, so it has drafts, revisions and moderation for free; an
-offer is public only while its page is live and it is within its validity.
+An *offer* is something a newcomer can go to: a Sprachcafé, an office hour of
+the Migrationsberatung, a club's taster training. Every offer is a Wagtail page,
+so it has drafts, revisions and moderation for free; an offer is public only
+while its page is live and it is within its validity.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,25 +16,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from cms.languages import active_language
-from cms.models import MultilingualPage
-
-from ..constants.categories import CATEGORIES
+from .. import rules
 from ..constants.formats import OfferFormat
 from ..constants.kinds import OfferKind
-from ..constants.languages import SPOKEN_LANGUAGES
-from ..constants.organisation_types import OrganisationType
 from ..constants.sources import OfferSource
-from ..constants.target_groups import TARGET_GROUPS
 from ..constants.weekdays import Weekday
 from ..forms.admin import OfferPageForm
+from ..i18n import SOURCE_LANGUAGE, active_language, own_text
+from ..occurrences import Occurrence, next_occurrences
 from ..panels import ReviewNotesPanel
 from ..validators import (
     latitude_validators,
@@ -46,186 +41,16 @@ from ..validators import (
     validate_postcode,
     validate_text,
 )
+from .base import MultilingualPage
+from .organisations import OrganisationPage
+from .taxonomy import (
+    Category,
+    SpokenLanguage,
+    TargetGroup,
+)
 
 # Small on purpose: submitters paste from Word and e-mails; we keep structure, not styling.
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
-
-SOURCE_LANGUAGE = "de"
-
-
-# --- Taxonomy ---------------------------------------------------------------
-
-
-class Category(models.Model):
-    """One entry of the fixed category taxonomy (``constants.categories``)."""
-
-    slug = models.SlugField(_("slug"), unique=True)
-    icon = models.CharField(_("icon"), max_length=40, blank=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order"]
-        verbose_name = _("category")
-        verbose_name_plural = _("categories")
-
-    @property
-    def label(self) -> str:
-        """The category's name in the active language."""
-        return str(_CATEGORY_LABELS.get(self.slug, self.slug))
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class TargetGroup(models.Model):
-    """One entry of the fixed list of target groups (``constants.target_groups``)."""
-
-    slug = models.SlugField(_("slug"), unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order"]
-        verbose_name = _("target group")
-        verbose_name_plural = _("target groups")
-
-    @property
-    def label(self) -> str:
-        """The target group's name in the active language."""
-        return str(_TARGET_GROUP_LABELS.get(self.slug, self.slug))
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class SpokenLanguage(models.Model):
-    """A language that people at an offer speak (ISO 639 code)."""
-
-    code = models.CharField(_("ISO 639 code"), max_length=8, unique=True)
-    native_name = models.CharField(_("native name"), max_length=60)
-    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order"]
-        verbose_name = _("spoken language")
-        verbose_name_plural = _("spoken languages")
-
-    @property
-    def label(self) -> str:
-        """The language's name in the reader's language."""
-        return str(_LANGUAGE_LABELS.get(self.code, self.native_name))
-
-    def __str__(self) -> str:
-        return self.label
-
-
-_CATEGORY_LABELS = {slug: label for slug, label, _icon in CATEGORIES}
-_TARGET_GROUP_LABELS = dict(TARGET_GROUPS)
-_LANGUAGE_LABELS = {code: label for code, label, _native in SPOKEN_LANGUAGES}
-
-
-# --- Organisations -----------------------------------------------------------
-
-
-class OrganisationIndexPage(MultilingualPage):
-    """The list of all organisations; parent of every organisation page."""
-
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = ["directory.OrganisationPage"]
-    max_count_per_parent = 1
-
-    class Meta:
-        verbose_name = _("organisation list")
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["organisations"] = (
-            OrganisationPage.objects.child_of(self).live().public().order_by("title")
-        )
-        return context
-
-
-class OrganisationPage(MultilingualPage):
-    """An organisation that runs offers: a Verein, a welfare organisation, an office, a person.
-
-    The page title is the organisation's name. One organisation owns each offer,
-    so the same offer is not collected twice by different offices.
-    """
-
-    org_type = models.CharField(
-        _("type of organisation"), max_length=30, choices=OrganisationType.choices
-    )
-    description = models.TextField(_("description"), blank=True, max_length=2000)
-    town = models.CharField(_("town"), max_length=100, blank=True, validators=[validate_one_line])
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
-    website = models.URLField(_("website"), blank=True)
-    logo = models.ForeignKey(
-        "cms.CustomImage",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    verified = models.BooleanField(
-        _("verified"),
-        default=False,
-        help_text=_("A moderator has checked that this organisation is who it says it is."),
-    )
-    trusted = models.BooleanField(
-        _("trusted"),
-        default=False,
-        help_text=_(
-            "Edits by this organisation's members are published without review "
-            "(they are still logged)."
-        ),
-    )
-
-    content_panels = Page.content_panels + [
-        FieldPanel("org_type"),
-        FieldPanel("description"),
-        MultiFieldPanel(
-            [FieldPanel("town"), FieldPanel("email"), FieldPanel("phone"), FieldPanel("website")],
-            heading=_("Contact"),
-        ),
-        FieldPanel("logo"),
-        FieldRowPanel([FieldPanel("verified"), FieldPanel("trusted")]),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("description"),
-        index.FilterField("org_type"),
-    ]
-    parent_page_types = ["directory.OrganisationIndexPage"]
-    subpage_types: list[str] = []
-    api_fields = [APIField("org_type"), APIField("description"), APIField("town")]
-
-    def clean(self) -> None:
-        super().clean()
-        errors = title_errors(self)
-        if errors:
-            raise ValidationError(errors)
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-
-    def public_offers(self) -> PageQuerySet:
-        """The organisation's offers that anybody may see today."""
-        return OfferPage.objects.public_current().filter(organisation=self).order_by("title")
-
-    def get_context(self, request, *args, **kwargs):
-        from ..summaries import load_summaries
-
-        context = super().get_context(request, *args, **kwargs)
-        ids = list(self.public_offers().values_list("pk", flat=True))
-        context["offers"] = load_summaries(ids, active_language())
-        return context
-
-
-# --- Offers ------------------------------------------------------------------
 
 
 class OfferPageQuerySet(PageQuerySet):
@@ -262,46 +87,12 @@ class OfferIndexPage(MultilingualPage):
         verbose_name = _("offer list")
 
     def get_context(self, request, *args, **kwargs):
-        from search.views import offer_list_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(offer_list_context(request))
+        # The results come from the search app, which sits above this one: it registers
+        # an "offer_list_context" hook (search/wagtail_hooks.py).
+        for provide in hooks.get_hooks("offer_list_context"):
+            context.update(provide(request, self))
         return context
-
-
-class Occurrence(NamedTuple):
-    """One concrete date on which an offer takes place."""
-
-    date: dt.date
-    start: dt.time | None
-    end: dt.time | None
-
-
-def next_occurrences(
-    weekly: list[tuple[int, dt.time, dt.time]],
-    single: list[tuple[dt.date, dt.time | None, dt.time | None]],
-    valid_from: dt.date | None,
-    valid_until: dt.date | None,
-    limit: int = 3,
-    on: dt.date | None = None,
-) -> list[Occurrence]:
-    """The next ``limit`` occurrences of weekly slots and single dates, within validity.
-
-    Looks 120 days ahead at most, so a weekly offer shows its next few weeks.
-    """
-    on = on or timezone.localdate()
-    start = max(on, valid_from) if valid_from else on
-    horizon = start + dt.timedelta(days=120)
-    if valid_until:
-        horizon = min(horizon, valid_until)
-    found = [Occurrence(d, a, b) for d, a, b in single if start <= d <= horizon]
-    repeated: list[Occurrence] = []
-    day = start
-    while weekly and day <= horizon and len(repeated) < limit:
-        repeated += [Occurrence(day, a, b) for w, a, b in weekly if w == day.weekday()]
-        day += dt.timedelta(days=1)
-    merged = sorted(found + repeated, key=lambda o: (o.date, o.start or dt.time.min))
-    return merged[:limit]
 
 
 class OfferPage(MultilingualPage):
@@ -469,16 +260,6 @@ class OfferPage(MultilingualPage):
     ]
     parent_page_types = ["directory.OfferIndexPage"]
     subpage_types: list[str] = []
-    api_fields = [
-        APIField("kind"),
-        APIField("summary"),
-        APIField("description"),
-        APIField("organisation"),
-        APIField("is_free"),
-        APIField("wheelchair_accessible"),
-        APIField("childcare"),
-        APIField("last_confirmed"),
-    ]
 
     class Meta:
         verbose_name = _("offer")
@@ -487,10 +268,12 @@ class OfferPage(MultilingualPage):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, str] = title_errors(self)
-        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
-            errors["valid_until"] = _("The end of validity must not be before its start.")
-        if not self.is_free and not (self.cost_note or "").strip():
-            errors["cost_note"] = _("Say what the offer costs, or mark it as free of charge.")
+        for field, problem in (
+            ("valid_until", rules.validity_problem(self.valid_from, self.valid_until)),
+            ("cost_note", rules.cost_problem(self.is_free, self.cost_note)),
+        ):
+            if problem:
+                errors[field] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -508,7 +291,7 @@ class OfferPage(MultilingualPage):
         language = (language or active_language()).split("-")[0]
         if language == SOURCE_LANGUAGE:
             return True
-        return bool((getattr(self, f"summary_{language}", "") or "").strip())
+        return bool(own_text(self, "summary", language))
 
     def upcoming(self, limit: int = 3, on: dt.date | None = None) -> list[Occurrence]:
         """The next ``limit`` dates, weekly slots and single dates merged, within validity."""
@@ -530,9 +313,8 @@ class OfferPage(MultilingualPage):
         language = active_language()
         context["translation_missing"] = not self.has_translation()
         # A translation may cover the summary but not (yet) the long description.
-        context["description_in_german"] = (
-            language != SOURCE_LANGUAGE
-            and not (getattr(self, f"description_{language}", "") or "").strip()
+        context["description_in_german"] = language != SOURCE_LANGUAGE and not own_text(
+            self, "description", language
         )
         # Outside its validity the page stays reachable (old links, flyers) but says so
         # and asks search engines not to list it; lists, search and sitemap leave it out.
@@ -550,7 +332,7 @@ class OfferPage(MultilingualPage):
         context["german_fields"] = {
             name
             for name in ("schedule_note", "cost_note", "registration_note")
-            if language != SOURCE_LANGUAGE and not getattr(self, f"{name}_{language}", "")
+            if language != SOURCE_LANGUAGE and not own_text(self, name, language)
         }
         return context
 
@@ -572,8 +354,8 @@ class OfferWeeklySlot(Orderable):
         verbose_name_plural = _("weekly times")
 
     def clean(self) -> None:
-        if self.start_time and self.end_time and self.start_time >= self.end_time:
-            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+        if problem := rules.time_order_problem(self.start_time, self.end_time):
+            raise ValidationError({"end_time": problem})
 
 
 class OfferDate(Orderable):
@@ -594,8 +376,8 @@ class OfferDate(Orderable):
     def clean(self) -> None:
         if self.end_time and not self.start_time:
             raise ValidationError({"start_time": _("Give a start time when you give an end time.")})
-        if self.start_time and self.end_time and self.start_time >= self.end_time:
-            raise ValidationError({"end_time": _("The end time must be after the start time.")})
+        if problem := rules.time_order_problem(self.start_time, self.end_time):
+            raise ValidationError({"end_time": problem})
 
 
 class OfferLocation(Orderable):
@@ -648,7 +430,7 @@ class OfferLocation(Orderable):
     def transit_note_translated(self) -> bool:
         """Whether the transit note exists in the active language (German always does)."""
         language = active_language()
-        return language == SOURCE_LANGUAGE or bool(getattr(self, f"transit_note_{language}", ""))
+        return language == SOURCE_LANGUAGE or bool(own_text(self, "transit_note", language))
 
     @property
     def has_point(self) -> bool:
@@ -657,23 +439,3 @@ class OfferLocation(Orderable):
 
     def __str__(self) -> str:
         return ", ".join(p for p in [self.name, self.street, f"{self.postcode} {self.town}"] if p)
-
-
-class GeocodedAddress(models.Model):
-    """A geocoder's answer for one address, kept so the same address is never asked twice.
-
-    A miss is kept too (without a point), so a typo does not hit the geocoder on every save.
-    """
-
-    query = models.CharField(_("address asked"), max_length=300, unique=True)
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
-    display_name = models.CharField(_("address found"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("geocoded address")
-        verbose_name_plural = _("geocoded addresses")
-
-    def __str__(self) -> str:
-        return self.query

@@ -8,12 +8,11 @@ Validation is on the server only; each message says what to do.
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import rules
 from ..constants.categories import CATEGORIES
 from ..constants.formats import OfferFormat
 from ..constants.kinds import OfferKind
@@ -22,66 +21,13 @@ from ..constants.organisation_types import OrganisationType
 from ..constants.target_groups import TARGET_GROUPS
 from ..constants.weekdays import Weekday
 from ..validators import (
-    strip_invisible,
-    validate_one_line,
     validate_phone,
     validate_postcode,
-    validate_text,
 )
+from .fields import PlainCharField, PlainTextField, StepForm
 
 SLOT_ROWS = 3
 DATE_ROWS = 3
-
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
-
-
-def validate_plain_text(value: str) -> None:
-    """Plain fields take text only: an HTML tag is refused with a clear message."""
-    if value and _TAG.search(value):
-        raise ValidationError(
-            _("Please write plain text without HTML tags such as <b> or <a>."), code="html"
-        )
-
-
-class PlainCharField(forms.CharField):
-    """A one-line text field: strips spaces and invisible direction characters, refuses HTML.
-
-    Control characters (CR and LF included) are refused: a title ends up in
-    e-mail subjects and calendar files, where a line break would start a new header.
-    """
-
-    default_validators = [validate_plain_text, validate_one_line]
-
-    def to_python(self, value) -> str:
-        return strip_invisible(super().to_python(value))
-
-
-class PlainTextField(PlainCharField):
-    """Running text in a textarea: line breaks allowed, other control characters refused."""
-
-    default_validators = [validate_plain_text, validate_text]
-
-    def __init__(self, *, rows: int = 4, **kwargs) -> None:
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
-        super().__init__(**kwargs)
-
-
-class StepForm(forms.Form):
-    """Common behaviour: a honeypot field that people never see, and no browser validation.
-
-    ``homepage`` is hidden from people (and from screen readers); bots that fill
-    every field fill it too, and the view then discards the submission.
-    """
-
-    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
-
-    title_text = ""  # the question shown as the page heading
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get("homepage", "").strip())
-
-    def visible_fields(self):
-        return [field for field in super().visible_fields() if field.name != "homepage"]
 
 
 class WhatForm(StepForm):
@@ -200,8 +146,8 @@ class WhenForm(StepForm):
                 self.add_error(f"slot{row}_day", _("Choose the weekday for this time."))
             if not start or not end:
                 self.add_error(f"slot{row}_start", _("Give the start and the end time."))
-            elif start >= end:
-                self.add_error(f"slot{row}_end", _("The end must be after the start."))
+            elif problem := rules.time_order_problem(start, end):
+                self.add_error(f"slot{row}_end", problem)
         for row in range(1, DATE_ROWS + 1):
             day, start, end = (data.get(f"date{row}{p}") for p in ("", "_start", "_end"))
             if day is None and not (start or end):
@@ -209,11 +155,10 @@ class WhenForm(StepForm):
             any_time = True
             if day is None:
                 self.add_error(f"date{row}", _("Give the date for this time."))
-            if start and end and start >= end:
-                self.add_error(f"date{row}_end", _("The end must be after the start."))
-        start, until = data.get("valid_from"), data.get("valid_until")
-        if start and until and start > until:
-            self.add_error("valid_until", _("The end of validity must not be before its start."))
+            if problem := rules.time_order_problem(start, end):
+                self.add_error(f"date{row}_end", problem)
+        if problem := rules.validity_problem(data.get("valid_from"), data.get("valid_until")):
+            self.add_error("valid_until", problem)
         if not any_time:
             raise ValidationError(
                 _("Tell us when: a weekly time, a date, or a note such as “by appointment”.")
@@ -301,8 +246,8 @@ class WhoForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("is_free") is False and not (data.get("cost_note") or "").strip():
-            self.add_error("cost_note", _("Say what the offer costs, or choose “free”."))
+        if problem := rules.cost_problem(data.get("is_free"), data.get("cost_note")):
+            self.add_error("cost_note", problem)
         return data
 
 

@@ -19,12 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from .constants.categories import CATEGORIES
-from .constants.kinds import OfferKind
-from .constants.languages import SPOKEN_LANGUAGES
-from .constants.target_groups import TARGET_GROUPS
-from .demo import read_json
-from .models import (
+from directory.constants.categories import CATEGORIES
+from directory.constants.kinds import OfferKind
+from directory.constants.languages import SPOKEN_LANGUAGES
+from directory.constants.target_groups import TARGET_GROUPS
+from directory.models import (
     Category,
     OfferIndexPage,
     OfferLocation,
@@ -35,6 +34,8 @@ from .models import (
     SpokenLanguage,
     TargetGroup,
 )
+
+from .demo import read_json
 
 BATCH_SIZE = 2000
 

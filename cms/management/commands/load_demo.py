@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from directory.demo import ensure_demo_admin, ensure_demo_people, load_demo
+from cms.demo import load_demo
+from cms.demo_people import ensure_demo_admin, ensure_demo_people
 
 
 class Command(BaseCommand):

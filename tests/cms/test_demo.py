@@ -12,10 +12,10 @@ from django.db import transaction
 from PIL import Image as PILImage
 from wagtail.models import Page
 
+from cms.demo import read_json
 from cms.models import CustomImage
 from directory.constants.categories import CATEGORIES
 from directory.constants.kinds import OfferKind
-from directory.demo import read_json
 from directory.models import OfferPage, OrganisationPage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -117,7 +117,7 @@ def test_demo_dates_are_relative_to_today(demo):
 
 
 def test_demo_people_can_moderate_and_edit_their_offers(demo, client):
-    from directory.demo import ensure_demo_people
+    from cms.demo_people import ensure_demo_people
     from directory.views.common import member_organisations
 
     people = {role: login for role, login, _where in ensure_demo_people()}

@@ -9,27 +9,19 @@ Contact data in the demo is fictitious (``example.org``, exchange 555).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone, translation
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from wagtail.models import Page, Site
 
-from cms.models import CustomImage, HomePage, SiteLinks, StandardPage
-
-from .models import (
+from directory.i18n import set_text
+from directory.models import (
     Category,
     OfferDate,
     OfferIndexPage,
@@ -42,9 +34,10 @@ from .models import (
     TargetGroup,
 )
 
+from .demo_pictures import demo_image
+from .models import HomePage, SiteLinks, StandardPage
+
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
-DEMO_ADMIN_USERNAME = "admin"
-DEFAULT_DEMO_PASSWORD = "demo-gemeinsam"  # noqa: S105 - local demo only, printed on purpose
 
 # Texts of the site's own pages; offers and organisations come from the JSON files.
 SITE_PAGES: dict[str, dict[str, dict[str, str]]] = {
@@ -134,20 +127,8 @@ SITE_PAGES: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
+
 # A calm, distinct colour per category for the drawn pictures.
-CATEGORY_COLOURS = {
-    "encounter-leisure": (242, 153, 74),
-    "language-education": (86, 148, 204),
-    "work-training": (95, 125, 149),
-    "counselling-help": (111, 168, 136),
-    "family-women-children": (214, 120, 150),
-    "sport": (76, 175, 80),
-    "volunteering": (170, 120, 200),
-    "health": (220, 90, 90),
-    "housing-everyday": (190, 160, 100),
-}
-
-
 @dataclass
 class DemoSummary:
     """What ``load_demo`` created or updated."""
@@ -184,7 +165,7 @@ def read_translations() -> tuple[dict[str, dict[str, dict]], dict[str, dict[str,
 def _set_translated(obj: Any, name: str, values: dict[str, str]) -> None:
     """Set ``name_<lang>`` for every language given; German also fills the plain field."""
     for language, value in values.items():
-        setattr(obj, f"{name}_{language}", value)
+        set_text(obj, name, language, value)
     if "de" in values:
         with translation.override("de"):
             setattr(obj, name, values["de"])
@@ -232,54 +213,6 @@ def ensure_site() -> HomePage:
     for stray in Page.objects.child_of(root).exact_type(Page):
         stray.delete()
     return home
-
-
-def draw_picture(seed: str, motif: str, colour: tuple[int, int, int]) -> io.BytesIO:
-    """A simple, friendly picture drawn with Pillow: shapes on a category colour, no people."""
-    digest = hashlib.sha256(f"{seed}:{motif}".encode()).digest()
-    width, height = 960, 540
-    picture = PILImage.new("RGB", (width, height), colour)
-    draw = ImageDraw.Draw(picture)
-    light = tuple(min(255, c + 60) for c in colour)
-    dark = tuple(max(0, c - 70) for c in colour)
-    for i in range(6):
-        x = digest[i] * width // 256
-        y = digest[i + 6] * height // 256
-        r = 40 + digest[i + 12] % 90
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=light if i % 2 else dark)
-    # A motif-dependent emblem in the middle keeps pictures of one category apart.
-    cx, cy, size = width // 2, height // 2, 120
-    shape = digest[20] % 3
-    if shape == 0:
-        draw.rounded_rectangle((cx - size, cy - size, cx + size, cy + size), 40, fill="white")
-    elif shape == 1:
-        draw.ellipse((cx - size, cy - size, cx + size, cy + size), fill="white")
-    else:
-        draw.polygon(
-            [(cx, cy - size), (cx + size, cy + size), (cx - size, cy + size)], fill="white"
-        )
-    draw.ellipse((cx - 45, cy - 45, cx + 45, cy + 45), fill=dark)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", quality=80, optimize=True)
-    buffer.seek(0)
-    return buffer
-
-
-def demo_image(slug: str, motif: str, category: str, alt: str) -> CustomImage:
-    """The drawn picture for an offer, created once and reused on later loads."""
-    title = f"Demo: {slug}"
-    image = CustomImage.objects.filter(title=title).first()
-    if image is None:
-        colour = CATEGORY_COLOURS.get(category, (120, 120, 120))
-        data = draw_picture(slug, motif, colour)
-        image = CustomImage(
-            title=title,
-            file=ImageFile(data, name=f"demo-{slug}.jpg"),
-            description=alt,
-            people_consent=True,
-        )
-        image.save()
-    return image
 
 
 def upsert_organisation(
@@ -418,56 +351,6 @@ def upsert_offer(
     offer.full_clean()
     _publish(offer)
     return offer
-
-
-def ensure_demo_admin(stdout: Any = None) -> tuple[str, str]:
-    """A superuser for the demo; its password comes from DEMO_ADMIN_PASSWORD or the default."""
-    password = os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    user_model = get_user_model()
-    user, _created = user_model.objects.get_or_create(
-        username=DEMO_ADMIN_USERNAME, defaults={"email": "admin@example.org"}
-    )
-    user.is_staff = user.is_superuser = True
-    user.set_password(password)
-    user.save()
-    return DEMO_ADMIN_USERNAME, password
-
-
-DEMO_MODERATOR = "moderatorin"
-DEMO_MEMBER = "verein@example.org"
-DEMO_MEMBER_ORGANISATION = "helferkreis-asyl-peissenberg"
-
-
-def ensure_demo_people() -> list[tuple[str, str, str]]:
-    """A moderator (admin) and a member of one organisation ("my offers"), both demo-only.
-
-    Returns (role, login, where) for printing; the password is the demo admin's.
-    """
-    from django.contrib.auth.models import Group
-
-    from .models import OrganisationMembership
-
-    password = os.environ.get("DEMO_ADMIN_PASSWORD", DEFAULT_DEMO_PASSWORD)
-    user_model = get_user_model()
-    moderator, _created = user_model.objects.get_or_create(
-        username=DEMO_MODERATOR, defaults={"email": "moderation@example.org"}
-    )
-    moderator.set_password(password)
-    moderator.save()
-    moderator.groups.add(Group.objects.get(name="Moderators"))
-    people = [("moderator", DEMO_MODERATOR, "/admin/")]
-    organisation = OrganisationPage.objects.filter(slug=DEMO_MEMBER_ORGANISATION).first()
-    if organisation is not None:
-        member, _created = user_model.objects.get_or_create(
-            username=DEMO_MEMBER, defaults={"email": DEMO_MEMBER, "first_name": "Demo"}
-        )
-        member.set_password(password)
-        member.save()
-        OrganisationMembership.objects.update_or_create(
-            user=member, organisation=organisation, defaults={"approved": True}
-        )
-        people.append(("member", DEMO_MEMBER, "/de/my/"))
-    return people
 
 
 @transaction.atomic

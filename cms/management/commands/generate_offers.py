@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from directory.synthetic import generate_offers
+from cms.synthetic import generate_offers
+from directory.i18n import SOURCE_LANGUAGE
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             self.stdout.write(f"\r  {done}/{count} offers", ending="")
             self.stdout.flush()
 
-        with translation.override("de"):
+        with translation.override(SOURCE_LANGUAGE):
             result = generate_offers(
                 count, seed=seed, organisations=organisations, progress=progress
             )

@@ -19,22 +19,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from wagtail.log_actions import log
 
-from cms.languages import active_language
-
 from .. import emails, links, moderation
-from ..forms.submission import STEP_NAMES, STEP_TITLES, STEPS
+from ..forms.offer_steps import STEP_NAMES, STEP_TITLES, STEPS
+from ..i18n import active_language
 from ..models import OfferOwner, OfferPage, OrganisationPage
-from ..ratelimit import check, rate_limited, too_many
-from ..submission import (
+from ..offer_answers import (
     bind_steps,
     create_offer,
-    discard_pending_picture,
     first_invalid_step,
-    keep_pending_picture,
     merged_answers,
     organisation_for,
-    pending_picture,
 )
+from ..pending_pictures import discard_pending_picture, keep_pending_picture, pending_picture
+from ..ratelimit import check, rate_limited, too_many
 from .common import locate_answers, map_preview, member_organisations, raw_answers
 
 SESSION_KEY = "offer_submission"

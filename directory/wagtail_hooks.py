@@ -9,9 +9,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from directory.emails import KINDS
-from directory.models import FailedNotification, OrganisationMembership, ProblemReport
-from directory.moderation import moderation_queue
+from .emails import KINDS
+from .models import FailedNotification, OrganisationMembership, ProblemReport
+from .moderation import moderation_queue
 
 FAILED_SHOWN = 20  # on the dashboard; the full list is the snippet listing
 
@@ -20,7 +20,7 @@ class ModerationQueuePanel(Component):
     """Dashboard panel: new offers, edits, reports, expiring offers and accounts to confirm."""
 
     name = "moderation_queue"
-    template_name = "cms/admin/moderation_queue.html"
+    template_name = "directory/admin/moderation_queue.html"
     order = 50
 
     def __init__(self, request):
@@ -36,7 +36,7 @@ class FailedNotificationsPanel(Component):
     """Dashboard panel: e-mails that could not be sent and nobody has dealt with yet."""
 
     name = "failed_notifications"
-    template_name = "cms/admin/failed_notifications.html"
+    template_name = "directory/admin/failed_notifications.html"
     order = 40  # above the queue: someone is waiting for a message that never came
 
     def __init__(self, failures: list[FailedNotification], total: int):

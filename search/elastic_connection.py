@@ -1,0 +1,39 @@
+"""Where the offers live in Elasticsearch: whether it is configured, the client, the aliases.
+
+Both the index lifecycle (``search.elastic_index``) and the queries
+(``search.elastic_query``) reach the cluster through here. Searches read the
+alias ``<prefix>-offers``; during a rebuild the new index also carries
+``<prefix>-offers-building`` so updates reach it as well.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from elasticsearch import Elasticsearch
+
+
+def is_configured() -> bool:
+    """Whether an Elasticsearch URL is set."""
+    return bool(settings.ELASTICSEARCH_URL)
+
+
+@lru_cache(maxsize=4)
+def _client(url: str, timeout: float) -> Elasticsearch:
+    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+
+
+def client() -> Elasticsearch:
+    """The configured client; short timeouts so an outage falls back quickly."""
+    return _client(settings.ELASTICSEARCH_URL, float(settings.ELASTICSEARCH_TIMEOUT))
+
+
+def alias_name() -> str:
+    """The alias searches read from."""
+    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-offers"
+
+
+def building_alias_name() -> str:
+    """The alias of an index being rebuilt; updates are written there too."""
+    return f"{alias_name()}-building"
