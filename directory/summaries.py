@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from .constants.kinds import OfferKind
+from .geo import GeoPoint, distance_km
 from .i18n import SOURCE_LANGUAGE, column, own_text, site_languages
 from .models import (
     Occurrence,
@@ -24,6 +26,19 @@ from .models import (
     next_occurrences,
 )
 from .models import SpokenLanguage as SpokenLanguageModel
+
+
+class Place(NamedTuple):
+    """One of an offer's places, as a card names it."""
+
+    town: str
+    street: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 @dataclass
@@ -42,8 +57,7 @@ class OfferSummary:
     childcare: bool
     categories: list[str] = field(default_factory=list)
     spoken_languages: list[tuple[str, str]] = field(default_factory=list)  # (code, native name)
-    towns: list[str] = field(default_factory=list)
-    points: list[tuple[float, float]] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
     upcoming: list[Occurrence] = field(default_factory=list)
     requested_language: str = SOURCE_LANGUAGE  # the reader's language
 
@@ -60,7 +74,22 @@ class OfferSummary:
     @property
     def town(self) -> str:
         """The town of the main place ("" for offers online only)."""
-        return self.towns[0] if self.towns else ""
+        return self.places[0].town if self.places else ""
+
+    @property
+    def points(self) -> list[tuple[float, float]]:
+        """The coordinates of the places that have them."""
+        return [(p.latitude, p.longitude) for p in self.places if p.has_point]
+
+    def nearest_place(self, point: GeoPoint) -> tuple[Place, float] | None:
+        """The place nearest to ``point`` and its distance in km (None without coordinates)."""
+        located = [
+            (distance_km(point, p.latitude, p.longitude), p) for p in self.places if p.has_point
+        ]
+        if not located:
+            return None
+        distance, place = min(located, key=lambda pair: pair[0])
+        return place, distance
 
     def url(self, language: str | None = None) -> str:
         """The offer page's path in ``language`` (the reader's by default)."""
@@ -99,12 +128,12 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
     ):
         spoken[offer_id].append((codes[language_id], native[language_id]))
     places: dict[int, list[tuple]] = defaultdict(list)
-    for offer_id, town, latitude, longitude in (
+    for offer_id, *place in (
         OfferLocation.objects.filter(page_id__in=ids)
         .order_by("page_id", "sort_order")
-        .values_list("page_id", "town", "latitude", "longitude")
+        .values_list("page_id", "town", "street", "latitude", "longitude")
     ):
-        places[offer_id].append((town, latitude, longitude))
+        places[offer_id].append(Place(*place))
     weekly: dict[int, list] = defaultdict(list)
     for offer_id, *slot in OfferWeeklySlot.objects.filter(page_id__in=ids).values_list(
         "page_id", "weekday", "start_time", "end_time"
@@ -141,10 +170,7 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
                 childcare=row["childcare"],
                 categories=categories[pk],
                 spoken_languages=spoken[pk],
-                towns=[town for town, _lat, _lon in places[pk]],
-                points=[
-                    (lat, lon) for _t, lat, lon in places[pk] if lat is not None and lon is not None
-                ],
+                places=places[pk],
                 upcoming=next_occurrences(
                     weekly[pk], single[pk], row["valid_from"], row["valid_until"], limit=3, on=on
                 ),
@@ -169,8 +195,7 @@ def card_data(offer: OfferPage) -> dict:
         "childcare": offer.childcare,
         "categories": [c.slug for c in offer.categories.all()],
         "spoken": [[s.code, s.native_name] for s in spoken],
-        "towns": [p.town for p in places],
-        "points": [[p.latitude, p.longitude] for p in places if p.has_point],
+        "places": [[p.town, p.street, p.latitude, p.longitude] for p in places],
         "weekly": [
             [s.weekday, s.start_time.isoformat("minutes"), s.end_time.isoformat("minutes")]
             for s in offer.weekly_slots.all()
@@ -196,6 +221,17 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _card_places(card: dict) -> list[Place]:
+    if "places" in card:
+        return [Place(*place) for place in card["places"]]
+    # Documents written before places were stored: towns and points, not paired.
+    points = card.get("points", [])
+    return [
+        Place(town, "", *(points[n] if n < len(points) else (None, None)))
+        for n, town in enumerate(card.get("towns", []))
+    ]
+
+
 def summary_from_card(
     pk: int, card: dict, language: str, on: dt.date | None = None
 ) -> OfferSummary:
@@ -215,8 +251,7 @@ def summary_from_card(
         childcare=card["childcare"],
         categories=card["categories"],
         spoken_languages=[(code, native) for code, native in card["spoken"]],
-        towns=card["towns"],
-        points=[(lat, lon) for lat, lon in card["points"]],
+        places=_card_places(card),
         upcoming=next_occurrences(
             [(w, _time(a), _time(b)) for w, a, b in card["weekly"]],
             [(_date(d), _time(a), _time(b)) for d, a, b in card["dates"]],

@@ -14,7 +14,6 @@ from typing import TypeVar
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from directory.geo import distance_km
 from directory.summaries import OfferSummary, load_summaries, summary_from_card
 
 from . import analysis, database, elastic_connection, elastic_query
@@ -72,13 +71,14 @@ def suggest(prefix: str, language: str, limit: int = 8) -> list[dict]:
 
 
 def _hit(summary: OfferSummary, query: OfferQuery) -> SearchHit:
-    distance = None
-    if query.near and summary.points:
-        distance = min(distance_km(query.near, lat, lon) for lat, lon in summary.points)
+    # Near a point, the card names the place the distance belongs to, not the first one.
+    nearest = summary.nearest_place(query.near) if query.near else None
+    place, distance = nearest if nearest else (summary.places[0] if summary.places else None, None)
     return SearchHit(
         offer=summary,
         distance_km=distance,
         snippet=highlight(summary.summary, query.text, summary.language),
+        place=place,
     )
 
 

@@ -121,7 +121,7 @@ def _schemas() -> dict:
         "Offer": {
             "type": "object",
             "additionalProperties": False,
-            "required": ["id", "title", "summary", "language", "url", "kind", "categories", "town", "distance_km", "spoken_languages", "free", "wheelchair_accessible", "childcare", "next_dates", "snippet"],
+            "required": ["id", "title", "summary", "language", "url", "kind", "categories", "town", "distance_km", "place", "spoken_languages", "free", "wheelchair_accessible", "childcare", "next_dates", "snippet"],
             "properties": {
                 "id": {"type": "integer"},
                 "title": {"type": "string"},
@@ -130,8 +130,15 @@ def _schemas() -> dict:
                 "url": {"type": "string", "format": "uri"},
                 "kind": {"type": "string", "enum": list(OfferKind.values)},
                 "categories": {"type": "array", "items": {"type": "string", "enum": [s for s, _l, _i in CATEGORIES]}},
-                "town": {"type": ["string", "null"]},
-                "distance_km": {"type": ["number", "null"], "minimum": 0, "description": "From `near`; null without it."},
+                "town": {"type": ["string", "null"], "description": "Town of `place`."},
+                "distance_km": {"type": ["number", "null"], "minimum": 0, "description": "From `near` to `place`; null without `near`."},
+                "place": {
+                    "type": ["object", "null"],
+                    "description": "With `near`, the offer's place nearest to it; otherwise its main place. Null for offers online only.",
+                    "additionalProperties": False,
+                    "required": ["town", "street"],
+                    "properties": {"town": {"type": "string"}, "street": {"type": "string"}},
+                },
                 "spoken_languages": {"type": "array", "items": {"type": "string", "enum": [c for c, _l, _n in SPOKEN_LANGUAGES]}},
                 "free": {"type": "boolean"},
                 "wheelchair_accessible": {"type": "boolean"},

@@ -9,7 +9,7 @@ from directory.geo import GeoPoint
 from directory.i18n import SOURCE_LANGUAGE
 
 if TYPE_CHECKING:
-    from directory.summaries import OfferSummary
+    from directory.summaries import OfferSummary, Place
 
 Sort = Literal["relevance", "distance", "title"]
 
@@ -92,6 +92,8 @@ class SearchHit:
     offer: OfferSummary
     distance_km: float | None = None
     snippet: str = ""  # the summary with matched words in <mark>, HTML-safe
+    # The place a card names: the nearest to the searched point, else the offer's first.
+    place: Place | None = None
 
     @property
     def language(self) -> str:

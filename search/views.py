@@ -97,6 +97,13 @@ def offer_list_context(request: HttpRequest) -> dict:
         context["map_points"] = [
             [round(lat, 5), round(lon, 5), hit.offer.title, hit.offer.url()]
             for hit in results.hits
-            for lat, lon in hit.offer.points[:1]
+            for lat, lon in _map_point(hit)
         ]
     return context
+
+
+def _map_point(hit) -> list[tuple[float, float]]:
+    """Where the map puts an offer: the place its card names, if that has a point."""
+    if hit.place is not None and hit.place.has_point:
+        return [(hit.place.latitude, hit.place.longitude)]
+    return hit.offer.points[:1]

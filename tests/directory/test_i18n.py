@@ -17,7 +17,7 @@ def test_translated_fields_come_from_modeltranslation_once():
     assert "description" in i18n.translated_fields(OrganisationPage)
 
 
-def test_a_text_falls_back_to_the_source_language_and_says_so():
+def test_a_text_falls_back_to_the_source_language_and_says_so(db):
     offer = OfferPage(title="Sprachcafé")
     i18n.set_text(offer, "summary", "de", "Deutsch sprechen.")
     i18n.set_text(offer, "summary", "ar", "  تحدث الألمانية.  ")

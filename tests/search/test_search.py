@@ -144,6 +144,35 @@ def test_distance_sort_and_nearest_place_of_each_offer(backend, offer):
     assert everything == ["Eins", "Zwei", "Drei", "Online"]
 
 
+def test_the_card_names_the_place_the_distance_belongs_to(backend, offer, client):
+    """Near Schongau, an offer in Weilheim and Schongau is shown at Schongau, not Weilheim."""
+    schongau = GeoPoint(47.8131, 10.8966)
+    offer(
+        "Migrationsberatung",
+        places=(
+            {**place_north_of(WEILHEIM, 0.1), "street": "Pöltnerstraße 12"},
+            {**place_north_of(schongau, 0.14, "Schongau"), "street": "Marienplatz 4"},
+        ),
+    )
+    (hit,) = search(OfferQuery(near=schongau)).hits
+    assert (hit.place.town, hit.place.street, round(hit.distance_km, 2)) == (
+        "Schongau",
+        "Marienplatz 4",
+        0.14,
+    )
+    (first,) = search(OfferQuery(text="Migrationsberatung")).hits
+    assert first.place.town == "Weilheim i. OB" and first.distance_km is None
+    near = f"{schongau.latitude},{schongau.longitude}"
+    body = client.get("/api/v1/offers/", {"near": near}).json()
+    assert body["results"][0]["town"] == "Schongau"
+    assert body["results"][0]["place"] == {"town": "Schongau", "street": "Marienplatz 4"}
+    html = client.get("/de/angebote/", {"near": near}).content.decode()
+    assert (
+        "<bdi>Marienplatz 4, Schongau</bdi>" in html
+        and "Weilheim" not in html.split("offer-card")[1]
+    )
+
+
 def test_text_and_place_together(backend, offer):
     offer("Sprachcafé Weilheim", places=(place_north_of(WEILHEIM, 1),))
     offer("Sprachcafé Penzberg", places=(place_north_of(WEILHEIM, 25, "Penzberg"),))
