@@ -130,7 +130,7 @@ def load_summaries(ids: list[int], language: str, on: dt.date | None = None) -> 
     places: dict[int, list[tuple]] = defaultdict(list)
     for offer_id, *place in (
         OfferLocation.objects.filter(page_id__in=ids)
-        .order_by("page_id", "sort_order")
+        .order_by("page_id", "sort_order", "pk")  # the main place first, ties in creation order
         .values_list("page_id", "town", "street", "latitude", "longitude")
     ):
         places[offer_id].append(Place(*place))
@@ -183,7 +183,7 @@ def card_data(offer: OfferPage) -> dict:
     """What a card shows of ``offer``, as JSON data: stored with its search document, so a
     search engine's answer can be shown without asking the database again."""
     languages = site_languages()
-    places = list(offer.locations.all())
+    places = list(offer.locations.order_by("sort_order", "pk"))
     spoken = sorted(offer.spoken_languages.all(), key=lambda s: s.sort_order)
     return {
         "titles": {lang: t for lang in languages if (t := own_text(offer, "title", lang))},
