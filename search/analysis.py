@@ -43,7 +43,8 @@ STOPWORDS = {
         "you your".split()
     ),
     "ar": set("في من على إلى الى عن مع أو او و ثم هذا هذه ذلك التي الذي".split()),
-    "fa": set("و در به از که با را این آن برای یا تا".split()),
+    # ها / های: the plural ending, often typed as a word of its own ("نامه های").
+    "fa": set("و در به از که با را این آن برای یا تا ها های".split()),
     "uk": set("і й та в у на з із до для по за від що це як або".split()),
     "ru": set("и в во на с со к ко по за от для что это как или не".split()),
     "tr": set("ve ile bir bu da de için ya veya ama gibi".split()),

@@ -155,6 +155,11 @@ def offers(request: HttpRequest) -> JsonResponse:
             "results": [_offer_json(hit, request) for hit in results.hits],
             "facets": results.facets,
         }
+        if results.help is not None:
+            body["help"] = {
+                **results.help.as_json(),
+                "nearest": [_offer_json(hit, request) for hit in results.help.nearest],
+            }
     return _json(body)
 
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,8 +26,8 @@ from directory.geo import GeoPoint, distance_km
 from directory.i18n import SOURCE_LANGUAGE, column, site_languages
 from directory.models import OfferLocation, OfferPage
 
-from . import analysis
-from .models import IndexGeneration, OfferTerm
+from . import analysis, semantic
+from .models import IndexGeneration, OfferPassage, OfferTerm
 from .query import (
     FACETS,
     FIELD_WEIGHTS,
@@ -36,6 +37,7 @@ from .query import (
     RawResults,
     language_weight,
 )
+from .understanding import COVERAGE, FacetMatch, Interpretation, TermsMatch, Unit, WordMatch
 
 
 @dataclass
@@ -61,6 +63,11 @@ class Snapshot:
     generation: int
     offers: list[IndexedOffer]
     vocabulary: dict[str, list[str]]  # language -> sorted distinct terms
+    # Semantic search: one row per offer text with a vector, and the offer it belongs to.
+    passage_offers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    passage_matrix: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, semantic.DIMENSIONS), dtype=np.float32)
+    )
 
 
 _snapshot: Snapshot | None = None
@@ -128,6 +135,28 @@ def _load_offers() -> list[IndexedOffer]:
     ]
 
 
+def _load_vectors(offer_ids: set[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The vectors of the indexed offers' texts (none without the embedding package).
+
+    Loaded even while ``SEMANTIC_SEARCH`` is off: the switch decides per query.
+    """
+    if not semantic.installed():
+        return np.zeros(0, dtype=np.int64), np.zeros((0, semantic.DIMENSIONS), dtype=np.float32)
+    keys_by_offer = [
+        (pk, key)
+        for pk, key in OfferPassage.objects.values_list("offer_id", "fingerprint")
+        if pk in offer_ids
+    ]
+    vectors = semantic.stored(key for _pk, key in keys_by_offer)
+    rows = [(pk, vectors[key]) for pk, key in keys_by_offer if key in vectors]
+    if not rows:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, semantic.DIMENSIONS), dtype=np.float32)
+    return (
+        np.array([pk for pk, _v in rows], dtype=np.int64),
+        np.vstack([v for _pk, v in rows]).astype(np.float32),
+    )
+
+
 def snapshot() -> Snapshot:
     """The in-memory snapshot, reloaded when the index has been written since."""
     global _snapshot
@@ -137,10 +166,12 @@ def snapshot() -> Snapshot:
             by_language: dict[str, set[str]] = defaultdict(set)
             for language, term in OfferTerm.objects.values_list("language", "term").distinct():
                 by_language[language].add(term)
+            offers = _load_offers()
             _snapshot = Snapshot(
                 generation,
-                _load_offers(),
+                offers,
                 {language: sorted(found) for language, found in by_language.items()},
+                *_load_vectors({o.pk for o in offers}),
             )
         return _snapshot
 
@@ -179,33 +210,81 @@ def expansions(word: str, language: str, known: list[str]) -> dict[str, str]:
     return found
 
 
-def text_scores(text: str, searcher_language: str, known: dict[str, list[str]]) -> dict[int, float]:
-    """Offer id → score for offers that match every word of ``text``."""
-    totals: dict[int, float] | None = None
-    for word in analysis.query_words(text, searcher_language):
-        weights: dict[tuple[str, str], float] = {}
+def _unit_best(
+    unit: Unit, searcher_language: str, known: dict[str, list[str]], offers: list[IndexedOffer]
+) -> dict[int, float]:
+    """Offer id → the best weight any of ``unit``'s alternatives gives it."""
+    word_weights: dict[tuple[str, str], float] = {}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    terms_matches = [a for a in unit.alternatives if isinstance(a, TermsMatch)]
+    for alternative in unit.alternatives:
+        if isinstance(alternative, WordMatch):
+            for language in site_languages():
+                matched = expansions(alternative.word, language, known.get(language, []))
+                for term, kind in matched.items():
+                    weight = language_weight(language, searcher_language) * MATCH_WEIGHTS[kind]
+                    key = (language, term)
+                    word_weights[key] = max(word_weights.get(key, 0.0), weight)
+                    wanted[language].add(term)
+        elif isinstance(alternative, TermsMatch):
+            wanted[alternative.language].update(alternative.terms)
+    best: dict[int, float] = {}
+
+    def offer(pk: int, score: float) -> None:
+        if score > best.get(pk, 0.0):
+            best[pk] = score
+
+    if wanted:
         condition = Q()
-        for language in site_languages():
-            matched = expansions(word, language, known.get(language, []))
-            for term, kind in matched.items():
-                weights[(language, term)] = (
-                    language_weight(language, searcher_language) * MATCH_WEIGHTS[kind]
-                )
-            condition |= Q(language=language, term__in=list(matched))
-        best: dict[int, float] = {}
+        for language, found in wanted.items():
+            condition |= Q(language=language, term__in=sorted(found))
+        present: dict[tuple[int, str, str], set[str]] = defaultdict(set)
         rows = OfferTerm.objects.filter(condition).values_list(
             "offer_id", "language", "field", "term"
         )
         for offer_id, language, name, term in rows:
-            score = weights[(language, term)] * FIELD_WEIGHTS[name]
-            if score > best.get(offer_id, 0.0):
-                best[offer_id] = score
-        totals = (
-            best if totals is None else {k: totals[k] + v for k, v in best.items() if k in totals}
-        )
-        if not totals:
-            return {}
-    return totals or {}
+            present[(offer_id, name, language)].add(term)
+            if (language, term) in word_weights:
+                offer(offer_id, word_weights[(language, term)] * FIELD_WEIGHTS[name])
+        for (offer_id, name, language), terms in present.items():
+            for alternative in terms_matches:
+                if alternative.language == language and terms.issuperset(alternative.terms):
+                    offer(offer_id, alternative.weight * FIELD_WEIGHTS[name])
+    for alternative in unit.alternatives:
+        if isinstance(alternative, FacetMatch):
+            values = set(alternative.values)
+            for candidate in offers:
+                if candidate.facets[alternative.facet] & values:
+                    offer(candidate.pk, alternative.weight)
+    return best
+
+
+def text_scores(
+    meaning: Interpretation,
+    searcher_language: str,
+    known: dict[str, list[str]],
+    offers: list[IndexedOffer],
+) -> dict[int, float]:
+    """Offer id → score for offers covering at least ``meaning.minimum_units`` units."""
+    totals: dict[int, float] = defaultdict(float)
+    covered: dict[int, int] = defaultdict(int)
+    for unit in meaning.units:
+        for offer_id, weight in _unit_best(unit, searcher_language, known, offers).items():
+            totals[offer_id] += COVERAGE + weight
+            covered[offer_id] += 1
+    return {pk: total for pk, total in totals.items() if covered[pk] >= meaning.minimum_units}
+
+
+def similarities(snap: Snapshot, vector, offer_ids: set[int]) -> dict[int, float]:
+    """Each offer's highest cosine similarity to ``vector`` over its texts (exact)."""
+    if snap.passage_offers.size == 0:
+        return {}
+    scores = snap.passage_matrix @ vector
+    best: dict[int, float] = {}
+    for pk, score in zip(snap.passage_offers.tolist(), scores.tolist(), strict=True):
+        if pk in offer_ids and score > best.get(pk, -2.0):
+            best[pk] = score
+    return best
 
 
 # --- Filters, geo, facets ------------------------------------------------------
@@ -248,18 +327,13 @@ def _bounding_box(near: GeoPoint, radius_km: float) -> tuple[float, float, float
     )
 
 
-def search(query: OfferQuery) -> RawResults:
-    """Answer ``query`` from the database."""
+def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None) -> RawResults:
+    """Answer ``query`` (its text interpreted as ``meaning``; ``vector`` for semantic matches)."""
     snap = snapshot()
     today = timezone.localdate()
     passes = _base_filter(query, today)
     candidates = [offer for offer in snap.offers if passes(offer)]
 
-    scores = (
-        text_scores(query.text, query.language, snap.vocabulary) if query.text.strip() else None
-    )
-    if scores is not None:
-        candidates = [offer for offer in candidates if offer.pk in scores]
     distances: dict[int, float] = {}
     if query.near:
         box = _bounding_box(query.near, query.radius_km) if query.radius_km is not None else None
@@ -267,6 +341,15 @@ def search(query: OfferQuery) -> RawResults:
             distances[offer.pk] = nearest_distance(offer, query.near, box)
         if query.radius_km is not None:
             candidates = [o for o in candidates if distances[o.pk] <= query.radius_km]
+    scores = None
+    if meaning is not None and meaning.units:
+        scores = text_scores(meaning, query.language, snap.vocabulary, candidates)
+        if vector is not None:
+            found = similarities(snap, vector, {o.pk for o in candidates})
+            for pk, extra in semantic.candidates_from_similarities(found, vector).items():
+                scores[pk] = scores.get(pk, 0.0) + extra
+        scores = {pk: round(score, 3) for pk, score in scores.items()}
+        candidates = [offer for offer in candidates if offer.pk in scores]
 
     chosen = {name: set(values) for name, values in query.filter_values().items() if values}
 
@@ -285,7 +368,7 @@ def search(query: OfferQuery) -> RawResults:
     hits = [offer for offer in candidates if matches(offer)]
     sort = query.effective_sort
     if sort == "relevance" and scores is not None:
-        hits.sort(key=lambda o: (-round(scores[o.pk], 6), o.title_sort, o.pk))
+        hits.sort(key=lambda o: (-scores[o.pk], o.title_sort, o.pk))
     elif sort == "distance" and query.near:
         hits.sort(key=lambda o: (distances[o.pk], o.title_sort, o.pk))
     else:

@@ -13,6 +13,7 @@ from directory.i18n import SOURCE_LANGUAGE, column, own_text, site_languages
 from directory.models import OfferPage
 from directory.summaries import card_data
 
+from . import compounds
 from .analysis import terms
 
 TITLE, TEXT = "title", "text"
@@ -41,6 +42,15 @@ class OfferDocument:
     # {language: {"title": [terms], "text": [terms]}} for each language the offer is written in
     terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
+    # (language, text) of each text the offer is written in, for semantic search
+    passages: list[tuple[str, str]] = field(default_factory=list)
+    vectors: dict = field(default_factory=dict)  # fingerprint -> vector, where embedded
+
+    def passage_keys(self) -> list[tuple[str, str]]:
+        """(language, fingerprint) of each passage."""
+        from .semantic import fingerprint
+
+        return [(language, fingerprint(text)) for language, text in self.passages]
 
     def term_rows(self) -> set[tuple[str, str, str]]:
         """Distinct (language, field, term) triples, for the database backend's term table."""
@@ -58,6 +68,15 @@ def _plain(html: str) -> str:
     return strip_tags(html or "")
 
 
+def passage_text(title: str, summary: str) -> str:
+    """What semantic search embeds of one language version: title and summary.
+
+    Short on purpose: embedding cost grows with length, and title and summary
+    say what the offer is about; the description adds detail, not topic.
+    """
+    return " ".join(f"{title.strip()}. {summary.strip()}".split())[:1000]
+
+
 def build_document(offer: OfferPage) -> OfferDocument:
     """The search document of ``offer`` (which must have its relations loaded or loadable)."""
     locations = list(offer.locations.all())
@@ -68,6 +87,7 @@ def build_document(offer: OfferPage) -> OfferDocument:
     )
     places = " ".join(f"{p.name} {p.town} {p.postcode}" for p in locations)
     found: dict[str, dict[str, list[str]]] = {}
+    passages: list[tuple[str, str]] = []
     for language in site_languages():
         title = own_text(offer, "title", language)
         summary = own_text(offer, "summary", language)
@@ -77,7 +97,13 @@ def build_document(offer: OfferPage) -> OfferDocument:
             [summary, _plain(own_text(offer, "description", language))]
             + ([organisation_name, places] if language == SOURCE_LANGUAGE else [])
         )
-        found[language] = {TITLE: terms(title, language), TEXT: terms(text, language)}
+        analyse = (
+            compounds.terms_with_parts
+            if language == SOURCE_LANGUAGE
+            else (lambda value, language=language: terms(value, language))
+        )
+        found[language] = {TITLE: analyse(title), TEXT: analyse(text)}
+        passages.append((language, passage_text(title, summary)))
     return OfferDocument(
         offer_id=offer.pk,
         # Unstripped, exactly as the database backend's snapshot reads it, so both sort alike.
@@ -101,5 +127,6 @@ def build_document(offer: OfferPage) -> OfferDocument:
         else 1,
         terms=found,
         languages=sorted(found),
+        passages=passages,
         card=card_data(offer),
     )

@@ -28,6 +28,7 @@ from directory.i18n import column, site_languages
 from .documents import OfferDocument
 from .elastic_connection import alias_name, building_alias_name, client
 from .query import FIELD_WEIGHTS
+from .semantic import DIMENSIONS
 
 # --- Mapping ------------------------------------------------------------------
 
@@ -51,6 +52,21 @@ def mapping() -> dict:
         "points": {"type": "geo_point"},
         "towns": {"type": "keyword"},
         "card": {"type": "object", "enabled": False},  # stored for display, not searched
+        # One vector per language version; kNN scores an offer by its closest text.
+        # Plain HNSW (not the int8 default): the database backend ranks by exact float cosine.
+        "passages": {
+            "type": "nested",
+            "properties": {
+                "language": {"type": "keyword"},
+                "vector": {
+                    "type": "dense_vector",
+                    "dims": DIMENSIONS,
+                    "index": True,
+                    "similarity": "cosine",
+                    "index_options": {"type": "hnsw"},
+                },
+            },
+        },
     }
     # The terms of a field in a language are named like its model column (title_ar).
     for language in site_languages():
@@ -110,6 +126,11 @@ def _source(document: OfferDocument) -> dict:
         "points": [{"lat": lat, "lon": lon} for lat, lon in document.points],
         "towns": document.towns,
         "card": document.card,
+        "passages": [
+            {"language": language, "vector": document.vectors[key].tolist()}
+            for language, key in document.passage_keys()
+            if key in document.vectors
+        ],
     }
     for language, fields in document.terms.items():
         for field, found in fields.items():

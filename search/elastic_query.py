@@ -17,7 +17,7 @@ from elasticsearch_dsl import Q, Search
 
 from directory.i18n import SOURCE_LANGUAGE, column, site_languages
 
-from . import analysis
+from . import analysis, semantic
 from .elastic_connection import alias_name, client
 from .query import (
     FACETS,
@@ -28,6 +28,7 @@ from .query import (
     RawResults,
     language_weight,
 )
+from .understanding import COVERAGE, FacetMatch, Interpretation, TermsMatch, Unit, WordMatch
 
 FACET_FIELDS = {
     "category": "categories",
@@ -38,8 +39,8 @@ FACET_FIELDS = {
 MAX_FUZZY_EXPANSIONS = 1000  # the database backend does not cap them either
 
 
-def _word_query(word: str, searcher_language: str) -> Q:
-    """The best weight any field or language gives this word (dis_max of constant scores)."""
+def _word_alternatives(word: str, searcher_language: str) -> list[Q]:
+    """The typed word exactly, fuzzily and by prefix, in every language and field."""
     alternatives = []
     for language in site_languages():
         term = analysis.analyse_word(word, language)[:100]
@@ -48,13 +49,7 @@ def _word_query(word: str, searcher_language: str) -> Q:
         for field, field_weight in FIELD_WEIGHTS.items():
             name = column(field, language)
             weight = language_weight(language, searcher_language) * field_weight
-            alternatives.append(
-                Q(
-                    "constant_score",
-                    filter=Q("term", **{name: term}),
-                    boost=weight * MATCH_WEIGHTS["exact"],
-                )
-            )
+            alternatives.append(_scored(Q("term", **{name: term}), weight * MATCH_WEIGHTS["exact"]))
             if allowed:
                 fuzzy = Q(
                     "fuzzy",
@@ -68,18 +63,47 @@ def _word_query(word: str, searcher_language: str) -> Q:
                         }
                     },
                 )
-                alternatives.append(
-                    Q("constant_score", filter=fuzzy, boost=weight * MATCH_WEIGHTS["fuzzy"])
-                )
+                alternatives.append(_scored(fuzzy, weight * MATCH_WEIGHTS["fuzzy"]))
             if len(prefix) >= MIN_PREFIX_LENGTH:
                 alternatives.append(
-                    Q(
-                        "constant_score",
-                        filter=Q("prefix", **{name: prefix}),
-                        boost=weight * MATCH_WEIGHTS["prefix"],
-                    )
+                    _scored(Q("prefix", **{name: prefix}), weight * MATCH_WEIGHTS["prefix"])
                 )
+    return alternatives
+
+
+def _scored(condition: Q, weight: float) -> Q:
+    """A unit alternative: covering the unit counts COVERAGE, plus the alternative's weight."""
+    return Q("constant_score", filter=condition, boost=COVERAGE + weight)
+
+
+def _unit_query(unit: Unit, searcher_language: str) -> Q:
+    """The best weight any alternative gives the unit (dis_max of constant scores)."""
+    alternatives: list[Q] = []
+    for alternative in unit.alternatives:
+        if isinstance(alternative, WordMatch):
+            alternatives += _word_alternatives(alternative.word, searcher_language)
+        elif isinstance(alternative, TermsMatch):
+            for field, field_weight in FIELD_WEIGHTS.items():
+                name = column(field, alternative.language)
+                condition = Q(
+                    "bool", filter=[Q("term", **{name: t[:100]}) for t in alternative.terms]
+                )
+                alternatives.append(_scored(condition, alternative.weight * field_weight))
+        elif isinstance(alternative, FacetMatch):
+            condition = Q("terms", **{FACET_FIELDS[alternative.facet]: list(alternative.values)})
+            alternatives.append(_scored(condition, alternative.weight))
     return Q("dis_max", queries=alternatives, tie_breaker=0)
+
+
+def _text_query(query: OfferQuery, meaning: Interpretation, boosts: dict[int, float]) -> Q:
+    """Offers covering enough of the query's units, or found by its meaning."""
+    units = [_unit_query(unit, query.language) for unit in meaning.units]
+    should = [Q("bool", should=units, minimum_should_match=meaning.minimum_units)]
+    should += [
+        Q("constant_score", filter=Q("term", offer_id=pk), boost=extra)
+        for pk, extra in sorted(boosts.items())
+    ]
+    return Q("bool", should=should, minimum_should_match=1)
 
 
 def _facet_filter(name: str, values: tuple[str, ...]) -> Q:
@@ -114,12 +138,21 @@ def _base_filters(query: OfferQuery, today: dt.date) -> list[Q]:
     return filters
 
 
-def build_search(query: OfferQuery, today: dt.date | None = None) -> Search:
+def build_search(
+    query: OfferQuery,
+    meaning: Interpretation | None = None,
+    vector=None,
+    today: dt.date | None = None,
+) -> Search:
     """The elasticsearch-dsl search for ``query`` (exposed for benchmarks and tests)."""
     today = today or timezone.localdate()
-    words = analysis.query_words(query.text, query.language)
-    must = [_word_query(word, query.language) for word in words]
-    main = Q("bool", must=must or [Q("match_all")], filter=_base_filters(query, today))
+    filters = _base_filters(query, today)
+    if meaning is not None and meaning.units:
+        boosts = semantic_candidates(vector, filters) if vector is not None else {}
+        must = [_text_query(query, meaning, boosts)]
+    else:
+        must = [Q("match_all")]
+    main = Q("bool", must=must, filter=filters)
     search = Search(using=client(), index=alias_name()).query(main)
 
     chosen = {name: values for name, values in query.filter_values().items() if values}
@@ -155,9 +188,28 @@ def build_search(query: OfferQuery, today: dt.date | None = None) -> Search:
     return search[query.offset : query.offset + query.page_size]
 
 
-def search(query: OfferQuery) -> RawResults:
+def semantic_candidates(vector, filters: list[Q]) -> dict[int, float]:
+    """Offer id → score boost for the offers closest in meaning (approximate kNN, same filters)."""
+    wanted = semantic.CANDIDATES * 2  # a margin, so ties at the edge are cut as in the database
+    search = (
+        Search(using=client(), index=alias_name())
+        .knn(
+            field="passages.vector",
+            k=wanted,
+            num_candidates=max(200, wanted * 10),
+            query_vector=[float(x) for x in vector],
+            filter=Q("bool", filter=filters).to_dict(),
+        )
+        .source(["offer_id"])
+    )[:wanted]
+    # For cosine, Elasticsearch scores (1 + similarity) / 2.
+    found = {int(hit.offer_id): 2.0 * hit.meta.score - 1.0 for hit in search.execute().hits}
+    return semantic.candidates_from_similarities(found, vector)
+
+
+def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None) -> RawResults:
     """Answer ``query`` from Elasticsearch."""
-    response = build_search(query).execute()
+    response = build_search(query, meaning, vector).execute()
     facets = {
         name: {
             bucket.key: bucket.doc_count

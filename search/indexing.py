@@ -11,14 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 
 from directory.models import OfferPage, OrganisationPage
 
-from . import elastic_index
-from .documents import build_document
+from . import elastic_index, semantic
+from .documents import OfferDocument, build_document
 from .elastic_connection import is_configured
-from .models import IndexGeneration, OfferTerm, PendingIndexUpdate
+from .models import IndexGeneration, OfferPassage, OfferTerm, PendingIndexUpdate
 
 logger = logging.getLogger("gemeinsam.search")
 
@@ -58,17 +59,51 @@ def write_terms(documents: Iterable) -> None:
         ],
         batch_size=5000,
     )
+    OfferPassage.objects.filter(offer_id__in=[d.offer_id for d in documents]).delete()
+    OfferPassage.objects.bulk_create(
+        [
+            OfferPassage(offer_id=d.offer_id, language=language, fingerprint=key)
+            for d in documents
+            for language, key in d.passage_keys()
+        ],
+        batch_size=5000,
+    )
     IndexGeneration.bump()
 
 
+def attach_vectors(documents: list[OfferDocument], embed: bool) -> list[str]:
+    """Give documents the stored vectors of their texts, embedding missing ones if ``embed``.
+
+    Returns the texts still without a vector (none when ``embed``).
+    """
+    if not semantic.enabled():
+        return []
+    texts = {text for d in documents for _language, text in d.passages}
+    if embed:
+        semantic.embed_missing(texts)
+    vectors = semantic.stored(semantic.fingerprint(t) for t in texts)
+    for document in documents:
+        document.vectors = {
+            key: vectors[key] for _language, key in document.passage_keys() if key in vectors
+        }
+    return [t for t in texts if semantic.fingerprint(t) not in vectors]
+
+
 def index_offer(offer_id: int) -> None:
-    """Bring one offer's index entries up to date with its live state."""
+    """Bring one offer's index entries up to date with its live state.
+
+    Texts without a vector are embedded in the background, then the offer is
+    indexed again with them: publishing never waits for the model.
+    """
     offer = indexable_offers().filter(pk=offer_id).first()
     if offer is None:
         remove_offer(offer_id)
         return
     document = build_document(offer)
+    missing = attach_vectors([document], embed=settings.SEMANTIC_EMBED_INLINE)
     write_terms([document])
+    if missing:
+        semantic.in_background(_embed_then_index, offer_id, missing)
     if is_configured():
         try:
             elastic_index.index_documents([document])
@@ -78,9 +113,15 @@ def index_offer(offer_id: int) -> None:
             PendingIndexUpdate.objects.filter(offer_id=offer_id).delete()
 
 
+def _embed_then_index(offer_id: int, texts: list[str]) -> None:
+    semantic.embed_missing(texts)
+    index_offer(offer_id)
+
+
 def remove_offer(offer_id: int) -> None:
     """Take one offer out of every index."""
     OfferTerm.objects.filter(offer_id=offer_id).delete()
+    OfferPassage.objects.filter(offer_id=offer_id).delete()
     IndexGeneration.bump()
     if is_configured():
         try:

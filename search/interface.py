@@ -16,7 +16,15 @@ from django.utils.safestring import mark_safe
 
 from directory.summaries import OfferSummary, load_summaries, summary_from_card
 
-from . import analysis, database, elastic_connection, elastic_query
+from . import (
+    analysis,
+    database,
+    elastic_connection,
+    elastic_query,
+    no_results,
+    semantic,
+    understanding,
+)
 from .query import MIN_PREFIX_LENGTH, OfferQuery, SearchHit, SearchResults
 
 logger = logging.getLogger("gemeinsam.search")
@@ -42,17 +50,40 @@ def _answer(from_elasticsearch: Callable[[], T], from_database: Callable[[], T])
     return from_database(), "database"
 
 
-def search(query: OfferQuery) -> SearchResults:
-    """Find public offers matching ``query``: one page of hits, the count and the facets."""
-    raw, backend = _answer(lambda: elastic_query.search(query), lambda: database.search(query))
+def search(
+    query: OfferQuery, semantic_search: bool | None = None, with_help: bool = True
+) -> SearchResults:
+    """Find public offers matching ``query``: one page of hits, the count and the facets;
+    with no hit at all, help on what to try instead (``search.no_results``).
+
+    ``semantic_search`` overrides the ``SEMANTIC_SEARCH`` setting (benchmarks compare both).
+    """
+    meaning = understanding.interpret(query.text, query.language) if query.text.strip() else None
+    vector = None
+    use_vectors = (
+        semantic.enabled()
+        if semantic_search is None
+        else (semantic_search and semantic.installed())
+    )
+    if meaning is not None and use_vectors and meaning.recognised:
+        vector = semantic.query_vector(query.text.strip())
+    raw, backend = _answer(
+        lambda: elastic_query.search(query, meaning, vector),
+        lambda: database.search(query, meaning, vector),
+    )
     if raw.cards is not None and all(pk in raw.cards for pk in raw.ids):
         summaries = [summary_from_card(pk, raw.cards[pk], query.language) for pk in raw.ids]
     else:
         summaries = load_summaries(raw.ids, query.language)
     hits = [_hit(summary, query) for summary in summaries]
-    return SearchResults(
+    results = SearchResults(
         query=query, count=raw.count, hits=hits, facets=raw.facets, backend=backend
     )
+    if with_help and raw.count == 0:
+        results.help = no_results.help_for(
+            query, lambda q: search(q, semantic_search, with_help=False)
+        )
+    return results
 
 
 def suggest(prefix: str, language: str, limit: int = 8) -> list[dict]:

@@ -2,8 +2,11 @@
 
 import secrets
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OfferTerm(models.Model):
@@ -73,3 +76,97 @@ class IndexGeneration(models.Model):
         stamp = secrets.randbits(62) + 1
         if not cls.objects.filter(pk=1).update(value=stamp):
             cls.objects.update_or_create(pk=1, defaults={"value": stamp})
+
+
+class ThesaurusTerm(models.Model):
+    """Words a moderator adds to the topic thesaurus, without a deploy.
+
+    The reviewed concepts live in ``search/thesaurus/data``; a term here either
+    adds what people type to one of them (``concept``) or, with German search
+    words, starts a new concept. Saving one takes effect on the next search in
+    every process (see ``search.thesaurus``).
+    """
+
+    concept = models.SlugField(
+        _("concept"),
+        max_length=80,
+        help_text=_(
+            "The id of a concept in the thesaurus (for example german-course), or a new id."
+        ),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    phrases = models.TextField(
+        _("what people type"),
+        help_text=_("One word or short phrase per line, in the language chosen above."),
+    )
+    search_words = models.TextField(
+        _("German search words"),
+        blank=True,
+        help_text=_(
+            "Optional: German words an offer on this topic contains, one per line. "
+            "Needed for a new concept."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    NEW_CONCEPT_NEEDS_WORDS = gettext_noop(
+        "This is a new concept: give the German words an offer on the topic contains."
+    )
+
+    class Meta:
+        verbose_name = _("thesaurus entry")
+        verbose_name_plural = _("thesaurus entries")
+        ordering = ["concept", "language"]
+
+    def __str__(self) -> str:
+        return f"{self.concept} ({self.language})"
+
+    def clean(self) -> None:
+        from .thesaurus import MAX_PHRASE_WORDS, file_concepts
+
+        errors = {}
+        for line in self.phrases.splitlines():
+            if len(line.split()) > MAX_PHRASE_WORDS:
+                errors["phrases"] = _("At most %(count)d words per line.") % {
+                    "count": MAX_PHRASE_WORDS
+                }
+        if not self.search_words.strip() and self.concept not in file_concepts():
+            known = ThesaurusTerm.objects.filter(concept=self.concept).exclude(pk=self.pk)
+            if not known.exclude(search_words="").exists():
+                errors["search_words"] = _(self.NEW_CONCEPT_NEEDS_WORDS)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Embedding(models.Model):
+    """The meaning vector of one text, kept so that no text is ever embedded twice.
+
+    ``fingerprint`` is a hash of the model name and the text: a rebuild looks
+    vectors up by it and embeds only texts it has not seen.
+    """
+
+    fingerprint = models.CharField(max_length=64, primary_key=True)
+    vector = models.BinaryField()  # float32, L2-normalised
+
+    class Meta:
+        verbose_name = _("text embedding")
+
+    def __str__(self) -> str:
+        return self.fingerprint[:12]
+
+
+class OfferPassage(models.Model):
+    """One text of a published offer (German, or one translation) and its vector's fingerprint."""
+
+    offer = models.ForeignKey(
+        "directory.OfferPage", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    language = models.CharField(_("language"), max_length=8)
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("offer passage")
+        indexes = [models.Index(fields=["offer"], name="offer_passage_offer")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}:{self.language}"

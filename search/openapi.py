@@ -177,6 +177,27 @@ def _schemas() -> dict:
                     "required": list(FACETS),
                     "properties": dict.fromkeys(FACETS, counts),
                 },
+                "help": {
+                    "type": "object",
+                    "description": "Only when nothing was found: what to try instead.",
+                    "additionalProperties": False,
+                    "required": ["did_you_mean", "topics", "without_filters", "nearest"],
+                    "properties": {
+                        "did_you_mean": {"type": ["string", "null"], "description": "The query with typos corrected; it finds offers."},
+                        "topics": {
+                            "type": "array",
+                            "description": "Categories the query's words belong to (all categories if none).",
+                            "items": {
+                                "type": "object",
+                                "additionalProperties": False,
+                                "required": ["category", "label"],
+                                "properties": {"category": {"type": "string"}, "label": {"type": "string"}},
+                            },
+                        },
+                        "without_filters": {"type": ["integer", "null"], "minimum": 0, "description": "Offers for the same text without any filter or radius; null if the search had none."},
+                        "nearest": {"type": "array", "maxItems": 3, "description": "With `near` and `radius_km`: the nearest offers of the same search outside the radius.", "items": {"$ref": "#/components/schemas/Offer"}},
+                    },
+                },
             },
         },
         "Suggestions": {

@@ -11,6 +11,8 @@ from directory.i18n import SOURCE_LANGUAGE
 if TYPE_CHECKING:
     from directory.summaries import OfferSummary, Place
 
+    from .no_results import SearchHelp
+
 Sort = Literal["relevance", "distance", "title"]
 
 # Scores are the same in both backends: for every query word, the best of the
@@ -110,6 +112,7 @@ class SearchResults:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     backend: str = "database"
+    help: SearchHelp | None = None  # when nothing was found: what to try instead
 
     @property
     def num_pages(self) -> int:

