@@ -156,7 +156,8 @@ def main() -> None:
     with open(arguments.topics, "rb") as handle:
         topics = tomllib.load(handle)["topic"]
     if not arguments.skip_load:
-        call_command("migrate", verbosity=0)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable")
         call_command("load_demo", verbosity=0)
         if not arguments.keep_translations:
             german_only()

@@ -56,9 +56,23 @@ def _has_filters(query: OfferQuery) -> bool:
     )
 
 
+_vocabularies: dict[tuple[int, str], list[str]] = {}
+MAX_CORRECTED_WORDS = 8  # each unknown word is compared with the whole vocabulary
+
+
 def _vocabulary(language: str) -> list[str]:
-    """Words people type that the thesaurus knows, in ``language`` and German."""
+    """Words people type that the thesaurus knows, in ``language`` and German (cached
+    until the thesaurus changes)."""
     known = thesaurus.current()
+    key = (id(known), language)
+    if key not in _vocabularies:
+        if len(_vocabularies) > 32:
+            _vocabularies.clear()
+        _vocabularies[key] = _collect_vocabulary(known, language)
+    return _vocabularies[key]
+
+
+def _collect_vocabulary(known: thesaurus.Thesaurus, language: str) -> list[str]:
     words: set[str] = set()
     for concept in known.concepts.values():
         for phrase_language in dict.fromkeys([language, SOURCE_LANGUAGE]):
@@ -71,11 +85,12 @@ def _vocabulary(language: str) -> list[str]:
 def correction(text: str, language: str) -> str | None:
     """``text`` with each unknown word replaced by the closest known word, if any changed."""
     vocabulary = _vocabulary(language)
-    known = set(vocabulary)
+    known = frozenset(vocabulary)
     changed = False
     corrected = []
-    for word in analysis.words(text):
-        if word in known or len(word) < 4 or analysis.is_stopword(word, language):
+    for position, word in enumerate(analysis.words(text)):
+        skip = word in known or len(word) < 4 or analysis.is_stopword(word, language)
+        if skip or position >= MAX_CORRECTED_WORDS:
             corrected.append(word)
             continue
         allowed = 1 if len(word) <= 5 else 2

@@ -33,8 +33,8 @@ DIMENSIONS = 384
 BATCH = 64
 # Found by a query's vector: the closest CANDIDATES offers whose similarity is at
 # least FLOOR and within MARGIN of the best one. e5 similarities are compressed
-# (unrelated texts score about 0.75-0.80), hence the high floor; see
-# docs/SEARCH.md for how these were calibrated on the demo district.
+# (unrelated texts score about 0.75-0.80), hence the high floor. Calibrated with
+# bench/crosslang on the demo district (docs/PERFORMANCE.md).
 CANDIDATES = 20
 FLOOR = 0.80
 MARGIN = 0.03
