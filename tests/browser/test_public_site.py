@@ -22,7 +22,8 @@ def test_search_filter_near_a_town_and_open_an_offer(phone, district):
     page.wait_for_load_state("networkidle")
     assert "/de/angebote/" in page.url and "q=Sprachcafe" in page.url
     titles = page.locator(".offer-card h3").all_inner_texts()
-    assert titles == ["Sprachcafé im Mehrgenerationenhaus"]
+    # The word match first; offers close in meaning (all talk of coffee and German) follow.
+    assert titles[0] == "Sprachcafé im Mehrgenerationenhaus"
     phone.shot("02-results-text-de")
     assert phone.horizontal_overflow() == 0
 
