@@ -51,17 +51,14 @@ TRANSLATED = ("title", "summary", "description")
 
 def german_only() -> int:
     """Blank every translation of every offer (live and draft alike); returns offers changed."""
-    changed = 0
-    for offer in OfferPage.objects.all():
-        fields = {
+    return OfferPage.objects.update(
+        **{
             column(name, language): ""
             for name in TRANSLATED
             for language in site_languages()
             if language != SOURCE_LANGUAGE
         }
-        OfferPage.objects.filter(pk=offer.pk).update(**fields)
-        changed += 1
-    return changed
+    )
 
 
 def run_queries(topics: list[dict], backend: str, semantic_on: bool) -> dict[str, list[tuple]]:

@@ -85,12 +85,6 @@ def part_terms(word: str) -> list[str]:
     return [analysis.analyse_word(part, "de") for part in split(word)]
 
 
-def reset() -> None:
-    """Forget the dictionary (after a thesaurus edit adds German words)."""
-    dictionary.cache_clear()
-    _split.cache_clear()
-
-
 def terms_with_parts(text: str) -> list[str]:
     """The German terms of ``text`` and, after each compound, its parts' terms."""
     found: list[str] = []

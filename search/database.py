@@ -276,13 +276,21 @@ def text_scores(
 
 
 def similarities(snap: Snapshot, vector, offer_ids: set[int]) -> dict[int, float]:
-    """Each offer's highest cosine similarity to ``vector`` over its texts (exact)."""
-    if snap.passage_offers.size == 0:
+    """Best cosine similarity to ``vector`` (exact) of the offers among ``offer_ids`` that
+    could be semantic candidates: enough of the closest texts to hold the closest
+    ``2 × CANDIDATES`` offers, as many as Elasticsearch's kNN is asked for."""
+    if snap.passage_offers.size == 0 or not offer_ids:
         return {}
-    scores = snap.passage_matrix @ vector
+    allowed = np.isin(snap.passage_offers, np.fromiter(offer_ids, dtype=np.int64))
+    rows = np.flatnonzero(allowed)
+    scores = snap.passage_matrix[rows] @ vector
+    # An offer has at most one text per site language.
+    wanted = min(len(rows), 2 * semantic.CANDIDATES * len(site_languages()))
+    top = np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(rows) else range(len(rows))
     best: dict[int, float] = {}
-    for pk, score in zip(snap.passage_offers.tolist(), scores.tolist(), strict=True):
-        if pk in offer_ids and score > best.get(pk, -2.0):
+    for index in top:
+        pk, score = int(snap.passage_offers[rows[index]]), float(scores[index])
+        if score > best.get(pk, -2.0):
             best[pk] = score
     return best
 

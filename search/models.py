@@ -109,6 +109,7 @@ class ThesaurusTerm(models.Model):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    MAX_LINES = 200
     NEW_CONCEPT_NEEDS_WORDS = gettext_noop(
         "This is a new concept: give the German words an offer on the topic contains."
     )
@@ -125,6 +126,12 @@ class ThesaurusTerm(models.Model):
         from .thesaurus import MAX_PHRASE_WORDS, file_concepts
 
         errors = {}
+        for name in ("phrases", "search_words"):
+            lines = getattr(self, name).splitlines()
+            if len(lines) > self.MAX_LINES or any(len(line) > 100 for line in lines):
+                errors[name] = _("At most %(lines)d lines of at most 100 characters each.") % {
+                    "lines": self.MAX_LINES
+                }
         for line in self.phrases.splitlines():
             if len(line.split()) > MAX_PHRASE_WORDS:
                 errors["phrases"] = _("At most %(count)d words per line.") % {

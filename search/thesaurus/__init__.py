@@ -109,11 +109,6 @@ def file_concepts() -> dict[str, Concept]:
     return concepts
 
 
-def file_search_words() -> list[str]:
-    """Every German search word of the data files (the compound splitter's words too)."""
-    return [w for concept in file_concepts().values() for w in concept.search_words]
-
-
 def _label_phrases(label) -> dict[str, list[str]]:
     phrases = {}
     for language in site_languages():

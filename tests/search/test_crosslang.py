@@ -212,3 +212,21 @@ def test_help_on_the_page_and_in_the_api(backend, settings, offer, client):
     assert body["help"]["without_filters"] == 1
     assert [o["title"] for o in body["help"]["nearest"]] == ["Fußballtraining"]
     assert body["help"]["nearest"][0]["place"]["town"] == "Altenstadt"
+
+
+def test_a_huge_thesaurus_entry_is_refused_and_kept_in_the_form(db, admin_client):
+    url = reverse("wagtailsnippets_offer_search_thesaurusterm:add")
+    fields = {"concept": "debt-counselling", "language": "tr", "search_words": ""}
+    # 2 MB: over the site's request limit (DATA_UPLOAD_MAX_MEMORY_SIZE), refused whole.
+    response = admin_client.post(url, {**fields, "phrases": "wort\n" * 400_000})
+    assert response.status_code == 400
+    # Within the request limit but too many lines: the form says so and keeps the input.
+    response = admin_client.post(url, {**fields, "phrases": "wort\n" * 300})
+    assert response.status_code == 200
+    with translation.override("de"):
+        message = gettext("At most %(lines)d lines of at most 100 characters each.") % {
+            "lines": ThesaurusTerm.MAX_LINES
+        }
+    assert escape(message) in response.content.decode()
+    assert "debt-counselling" in response.content.decode()
+    assert ThesaurusTerm.objects.count() == 0

@@ -10,6 +10,7 @@ retry    retries index updates that failed earlier.
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -147,8 +148,6 @@ class Command(BaseCommand):
 
     def _check_vectors(self) -> int:
         """Say whether semantic search runs, and count published texts without a vector."""
-        from django.conf import settings
-
         if not settings.SEMANTIC_SEARCH:
             self.stdout.write("semantic search: off (SEMANTIC_SEARCH): lexical + thesaurus")
             return 0
