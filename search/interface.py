@@ -50,22 +50,12 @@ def _answer(from_elasticsearch: Callable[[], T], from_database: Callable[[], T])
     return from_database(), "database"
 
 
-def search(
-    query: OfferQuery, semantic_search: bool | None = None, with_help: bool = True
-) -> SearchResults:
+def search(query: OfferQuery, with_help: bool = True) -> SearchResults:
     """Find public offers matching ``query``: one page of hits, the count and the facets;
-    with no hit at all, help on what to try instead (``search.no_results``).
-
-    ``semantic_search`` overrides the ``SEMANTIC_SEARCH`` setting (benchmarks compare both).
-    """
+    with no hit at all, help on what to try instead (``search.no_results``)."""
     meaning = understanding.interpret(query.text, query.language) if query.text.strip() else None
     vector = None
-    use_vectors = (
-        semantic.enabled()
-        if semantic_search is None
-        else (semantic_search and semantic.installed())
-    )
-    if meaning is not None and use_vectors and meaning.recognised:
+    if meaning is not None and meaning.recognised and semantic.enabled():
         vector = semantic.query_vector(query.text.strip())
     raw, backend = _answer(
         lambda: elastic_query.search(query, meaning, vector),
@@ -80,9 +70,7 @@ def search(
         query=query, count=raw.count, hits=hits, facets=raw.facets, backend=backend
     )
     if with_help and raw.count == 0:
-        results.help = no_results.help_for(
-            query, lambda q: search(q, semantic_search, with_help=False)
-        )
+        results.help = no_results.help_for(query, lambda q: search(q, with_help=False))
     return results
 
 
