@@ -39,8 +39,9 @@ from django.core.management import call_command  # noqa: E402
 
 from directory.geo import GeoPoint  # noqa: E402
 from directory.models import OfferPage  # noqa: E402
-from search import database, elastic_query  # noqa: E402
+from search import database, elastic_query, semantic  # noqa: E402
 from search.query import OfferQuery  # noqa: E402
+from search.understanding import interpret  # noqa: E402
 
 WEILHEIM, PEITING = GeoPoint(47.8415, 11.1548), GeoPoint(47.7955, 10.9295)
 
@@ -155,15 +156,17 @@ def over_http(port: int, params: dict, rounds: int) -> list[float]:
 
 
 def engine(backend: str, query: OfferQuery, rounds: int) -> list[float]:
-    if backend == "elasticsearch":
-        search = elastic_query.build_search(query)
+    # What the search interface does before it loads result cards: interpret the text
+    # (thesaurus, compounds, known words), embed it (cached per process after the
+    # first call, as in a worker), then ask the backend (kNN + query for Elasticsearch).
+    answer = elastic_query.search if backend == "elasticsearch" else database.search
 
-        def call():
-            search.execute(ignore_cache=True)
-    else:
-
-        def call():
-            database.search(query)
+    def call():
+        meaning = interpret(query.text, query.language) if query.text.strip() else None
+        vector = None
+        if meaning is not None and meaning.recognised and semantic.enabled():
+            vector = semantic.query_vector(query.text.strip())
+        answer(query, meaning, vector)
 
     call()
     return timed(call, rounds)

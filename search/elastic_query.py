@@ -141,15 +141,15 @@ def _base_filters(query: OfferQuery, today: dt.date) -> list[Q]:
 def build_search(
     query: OfferQuery,
     meaning: Interpretation | None = None,
-    vector=None,
+    boosts: dict[int, float] | None = None,
     today: dt.date | None = None,
 ) -> Search:
-    """The elasticsearch-dsl search for ``query`` (exposed for benchmarks and tests)."""
+    """The elasticsearch-dsl search for ``query`` (its text interpreted as ``meaning``;
+    ``boosts``: the semantic candidates' score boosts by offer id)."""
     today = today or timezone.localdate()
     filters = _base_filters(query, today)
     if meaning is not None and meaning.units:
-        boosts = semantic_candidates(vector, filters) if vector is not None else {}
-        must = [_text_query(query, meaning, boosts)]
+        must = [_text_query(query, meaning, boosts or {})]
     else:
         must = [Q("match_all")]
     main = Q("bool", must=must, filter=filters)
@@ -208,8 +208,12 @@ def semantic_candidates(vector, filters: list[Q]) -> dict[int, float]:
 
 
 def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None) -> RawResults:
-    """Answer ``query`` from Elasticsearch."""
-    response = build_search(query, meaning, vector).execute()
+    """Answer ``query`` from Elasticsearch (``vector``: the query's, for semantic matches)."""
+    today = timezone.localdate()
+    boosts = {}
+    if meaning is not None and meaning.units and vector is not None:
+        boosts = semantic_candidates(vector, _base_filters(query, today))
+    response = build_search(query, meaning, boosts, today).execute()
     facets = {
         name: {
             bucket.key: bucket.doc_count
