@@ -94,6 +94,7 @@ def free_port() -> int:
 def load(offers: int) -> tuple[float, int]:
     """Demo plus synthetic offers up to ``offers``; returns (seconds, offers indexed)."""
     call_command("migrate", "--noinput", verbosity=0)
+    call_command("createcachetable")  # the geocoder's shared cache (README)
     call_command("load_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
     missing = offers - OfferPage.objects.count()
     if missing > 0:
