@@ -214,20 +214,26 @@ def _unit_best(
     unit: Unit, searcher_language: str, known: dict[str, list[str]], offers: list[IndexedOffer]
 ) -> dict[int, float]:
     """Offer id → the best weight any of ``unit``'s alternatives gives it."""
-    word_weights: dict[tuple[str, str], float] = {}
-    wanted: dict[str, set[str]] = defaultdict(set)
-    terms_matches = [a for a in unit.alternatives if isinstance(a, TermsMatch)]
+    # One weight per (language, term) for everything a single term decides…
+    single: dict[tuple[str, str], float] = {}
+    # …and the alternatives that need several terms in one field.
+    several: list[TermsMatch] = []
+
+    def weigh(key: tuple[str, str], weight: float) -> None:
+        single[key] = max(single.get(key, 0.0), weight)
+
     for alternative in unit.alternatives:
         if isinstance(alternative, WordMatch):
             for language in site_languages():
                 matched = expansions(alternative.word, language, known.get(language, []))
                 for term, kind in matched.items():
                     weight = language_weight(language, searcher_language) * MATCH_WEIGHTS[kind]
-                    key = (language, term)
-                    word_weights[key] = max(word_weights.get(key, 0.0), weight)
-                    wanted[language].add(term)
+                    weigh((language, term), weight)
+        elif isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
+            weigh((alternative.language, alternative.terms[0]), alternative.weight)
         elif isinstance(alternative, TermsMatch):
-            wanted[alternative.language].update(alternative.terms)
+            several.append(alternative)
+    wanted = set(single) | {(a.language, t) for a in several for t in a.terms}
     best: dict[int, float] = {}
 
     def offer(pk: int, score: float) -> None:
@@ -235,21 +241,27 @@ def _unit_best(
             best[pk] = score
 
     if wanted:
+        by_language: dict[str, list[str]] = defaultdict(list)
+        for language, term in wanted:
+            by_language[language].append(term)
         condition = Q()
-        for language, found in wanted.items():
+        for language, found in by_language.items():
             condition |= Q(language=language, term__in=sorted(found))
-        present: dict[tuple[int, str, str], set[str]] = defaultdict(set)
+        # Where each term stands: (offer, field) pairs, for the several-term alternatives.
+        places: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
         rows = OfferTerm.objects.filter(condition).values_list(
             "offer_id", "language", "field", "term"
         )
         for offer_id, language, name, term in rows:
-            present[(offer_id, name, language)].add(term)
-            if (language, term) in word_weights:
-                offer(offer_id, word_weights[(language, term)] * FIELD_WEIGHTS[name])
-        for (offer_id, name, language), terms in present.items():
-            for alternative in terms_matches:
-                if alternative.language == language and terms.issuperset(alternative.terms):
-                    offer(offer_id, alternative.weight * FIELD_WEIGHTS[name])
+            if several:
+                places[(language, term)].add((offer_id, name))
+            weight = single.get((language, term))
+            if weight is not None:
+                offer(offer_id, weight * FIELD_WEIGHTS[name])
+        for alternative in several:
+            keys = [(alternative.language, term) for term in alternative.terms]
+            for offer_id, name in set.intersection(*(places[key] for key in keys)):
+                offer(offer_id, alternative.weight * FIELD_WEIGHTS[name])
     for alternative in unit.alternatives:
         if isinstance(alternative, FacetMatch):
             values = set(alternative.values)
