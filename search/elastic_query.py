@@ -11,6 +11,7 @@ aggregations with every other filter applied; distances are ``arc``.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.utils import timezone
 from elasticsearch_dsl import Q, Search
@@ -79,9 +80,21 @@ def _scored(condition: Q, weight: float) -> Q:
 def _unit_query(unit: Unit, searcher_language: str) -> Q:
     """The best weight any alternative gives the unit (dis_max of constant scores)."""
     alternatives: list[Q] = []
+    # Single terms of the same language and weight (a concept's German words) go in one
+    # `terms` clause per field: the same best weight, a fraction of the clauses.
+    single: dict[tuple[str, float], list[str]] = defaultdict(list)
+    for alternative in unit.alternatives:
+        if isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
+            single[(alternative.language, alternative.weight)].append(alternative.terms[0][:100])
+    for (language, weight), terms in sorted(single.items()):
+        for field, field_weight in FIELD_WEIGHTS.items():
+            condition = Q("terms", **{column(field, language): sorted(set(terms))})
+            alternatives.append(_scored(condition, weight * field_weight))
     for alternative in unit.alternatives:
         if isinstance(alternative, WordMatch):
             alternatives += _word_alternatives(alternative.word, searcher_language)
+        elif isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
+            continue  # above
         elif isinstance(alternative, TermsMatch):
             for field, field_weight in FIELD_WEIGHTS.items():
                 name = column(field, alternative.language)
