@@ -187,6 +187,15 @@ def main() -> None:
                 )
             )
             print(f"Both backends give the same top 5 ({mode}): {'yes' if same else 'NO'}")
+            for language in site_languages() if not same else []:
+                pairs = zip(
+                    results[f"database {mode}"][language],
+                    results[f"elasticsearch {mode}"][language],
+                    strict=True,
+                )
+                for a, b in pairs:
+                    if a[4] != b[4]:
+                        print(f"  {language} {a[3]}: database {a[4]} / elasticsearch {b[4]}")
     if semantic.installed():
         embedding_time([t[language] for t in topics for language in site_languages()])
 

@@ -11,6 +11,7 @@ on top where the cluster has them (see ``search.elastic_index``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from functools import lru_cache
@@ -121,6 +122,7 @@ def _strip_arabic_article(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=65536)  # every search analyses each word in 8 languages
 def analyse_word(word: str, language: str) -> str:
     """One lower-cased word → its term in ``language``."""
     word = _strip_arabic_marks(word)
@@ -162,6 +164,7 @@ def query_words(text: str, language: str) -> list[str]:
     return kept or found
 
 
+@functools.lru_cache(maxsize=65536)
 def prefix_term(word: str, language: str) -> str:
     """A partly typed word for prefix matching: normalised and folded, not stemmed."""
     return fold(normalise_script(word.casefold(), language))

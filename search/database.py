@@ -10,7 +10,6 @@ great-circle distance, as Elasticsearch's ``arc``.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 import threading
@@ -26,18 +25,16 @@ from directory.geo import GeoPoint, distance_km
 from directory.i18n import SOURCE_LANGUAGE, column, site_languages
 from directory.models import OfferLocation, OfferPage
 
-from . import analysis, semantic
+from . import analysis, matching, semantic
 from .models import IndexGeneration, OfferPassage, OfferTerm
 from .query import (
     FACETS,
     FIELD_WEIGHTS,
-    MATCH_WEIGHTS,
-    MIN_PREFIX_LENGTH,
     OfferQuery,
     RawResults,
-    language_weight,
 )
-from .understanding import COVERAGE, FacetMatch, Interpretation, TermsMatch, Unit, WordMatch
+from .understanding import COVERAGE, Interpretation, Unit
+from .vocabulary import Vocabulary
 
 
 @dataclass
@@ -62,7 +59,6 @@ class Snapshot:
 
     generation: int
     offers: list[IndexedOffer]
-    vocabulary: dict[str, list[str]]  # language -> sorted distinct terms
     # Semantic search: one row per offer text with a vector, and the offer it belongs to.
     passage_offers: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     passage_matrix: np.ndarray = field(
@@ -163,77 +159,21 @@ def snapshot() -> Snapshot:
     generation = IndexGeneration.current()
     with _lock:
         if _snapshot is None or _snapshot.generation != generation:
-            by_language: dict[str, set[str]] = defaultdict(set)
-            for language, term in OfferTerm.objects.values_list("language", "term").distinct():
-                by_language[language].add(term)
             offers = _load_offers()
-            _snapshot = Snapshot(
-                generation,
-                offers,
-                {language: sorted(found) for language, found in by_language.items()},
-                *_load_vectors({o.pk for o in offers}),
-            )
+            _snapshot = Snapshot(generation, offers, *_load_vectors({o.pk for o in offers}))
         return _snapshot
 
 
 # --- Text ---------------------------------------------------------------------
 
 
-def _with_prefix(terms: list[str], prefix: str) -> list[str]:
-    start = bisect.bisect_left(terms, prefix)
-    end = bisect.bisect_left(terms, prefix + "\U0010ffff")
-    return terms[start:end]
-
-
-def expansions(word: str, language: str, known: list[str]) -> dict[str, str]:
-    """Terms of ``known`` that ``word`` matches in ``language``, with the kind of match.
-
-    Exact: the analysed word itself. Fuzzy: within Elasticsearch's AUTO edit
-    distance, same first letter. Prefix: starts with the (unstemmed) typed word.
-    A term matched two ways counts with the better one, as dis_max does.
-    """
-    term = analysis.analyse_word(word, language)
-    found = {term: "exact"}
-
-    def add(candidate: str, kind: str) -> None:
-        if candidate not in found or MATCH_WEIGHTS[kind] > MATCH_WEIGHTS[found[candidate]]:
-            found[candidate] = kind
-
-    allowed = analysis.fuzziness(term)
-    if allowed:
-        for candidate in analysis.within_edits(term, _with_prefix(known, term[:1]), allowed):
-            add(candidate, "fuzzy")
-    prefix = analysis.prefix_term(word, language)
-    if len(prefix) >= MIN_PREFIX_LENGTH:
-        for candidate in _with_prefix(known, prefix):
-            add(candidate, "prefix")
-    return found
-
-
 def _unit_best(
-    unit: Unit, searcher_language: str, known: dict[str, list[str]], offers: list[IndexedOffer]
+    unit: Unit, searcher_language: str, known: Vocabulary, offers: list[IndexedOffer]
 ) -> dict[int, float]:
     """Offer id → the best weight any of ``unit``'s alternatives gives it."""
-    # One weight per (language, term) for everything a single term decides…
-    single: dict[tuple[str, str], float] = {}
-    # …and the alternatives that need several terms in one field.
-    several: list[TermsMatch] = []
-
-    def weigh(key: tuple[str, str], weight: float) -> None:
-        single[key] = max(single.get(key, 0.0), weight)
-
-    for alternative in unit.alternatives:
-        if isinstance(alternative, WordMatch):
-            for language in site_languages():
-                matched = expansions(alternative.word, language, known.get(language, []))
-                for term, kind in matched.items():
-                    weight = language_weight(language, searcher_language) * MATCH_WEIGHTS[kind]
-                    weigh((language, term), weight)
-        elif isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
-            weigh((alternative.language, alternative.terms[0]), alternative.weight)
-        elif isinstance(alternative, TermsMatch):
-            several.append(alternative)
-    wanted = set(single) | {(a.language, t) for a in several for t in a.terms}
+    found = matching.unit_terms(unit, searcher_language, known)
+    single, several = found.single, found.several
+    wanted = set(single) | {(a.language, t[:100]) for a in several for t in a.terms}
     best: dict[int, float] = {}
 
     def offer(pk: int, score: float) -> None:
@@ -245,8 +185,8 @@ def _unit_best(
         for language, term in wanted:
             by_language[language].append(term)
         condition = Q()
-        for language, found in by_language.items():
-            condition |= Q(language=language, term__in=sorted(found))
+        for language, terms in by_language.items():
+            condition |= Q(language=language, term__in=sorted(terms))
         # Where each term stands: (offer, field) pairs, for the several-term alternatives.
         places: dict[tuple[str, str], set[tuple[int, str]]] = defaultdict(set)
         rows = OfferTerm.objects.filter(condition).values_list(
@@ -259,22 +199,21 @@ def _unit_best(
             if weight is not None:
                 offer(offer_id, weight * FIELD_WEIGHTS[name])
         for alternative in several:
-            keys = [(alternative.language, term) for term in alternative.terms]
+            keys = [(alternative.language, term[:100]) for term in alternative.terms]
             for offer_id, name in set.intersection(*(places[key] for key in keys)):
                 offer(offer_id, alternative.weight * FIELD_WEIGHTS[name])
-    for alternative in unit.alternatives:
-        if isinstance(alternative, FacetMatch):
-            values = set(alternative.values)
-            for candidate in offers:
-                if candidate.facets[alternative.facet] & values:
-                    offer(candidate.pk, alternative.weight)
+    for alternative in found.facets:
+        values = set(alternative.values)
+        for candidate in offers:
+            if candidate.facets[alternative.facet] & values:
+                offer(candidate.pk, alternative.weight)
     return best
 
 
 def text_scores(
     meaning: Interpretation,
     searcher_language: str,
-    known: dict[str, list[str]],
+    known: Vocabulary,
     offers: list[IndexedOffer],
 ) -> dict[int, float]:
     """Offer id → score for offers covering at least ``meaning.minimum_units`` units."""
@@ -363,7 +302,7 @@ def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None
             candidates = [o for o in candidates if distances[o.pk] <= query.radius_km]
     scores = None
     if meaning is not None and meaning.units:
-        scores = text_scores(meaning, query.language, snap.vocabulary, candidates)
+        scores = text_scores(meaning, query.language, meaning.terms_known(), candidates)
         if vector is not None:
             found = similarities(snap, vector, {o.pk for o in candidates})
             for pk, extra in semantic.candidates_from_similarities(found, vector).items():

@@ -228,6 +228,9 @@ def rebuild(
             if progress:
                 progress(written)
         es.indices.refresh(index=name)
+        # A bulk load leaves a dozen segments; searching one segment (one vector graph
+        # instead of one per segment) halves kNN and query times (docs/PERFORMANCE.md).
+        es.options(request_timeout=3600).indices.forcemerge(index=name, max_num_segments=1)
         old = (
             list(es.indices.get_alias(name=alias_name()))
             if es.indices.exists_alias(name=alias_name())

@@ -2,9 +2,11 @@
 
 An :class:`~search.query.OfferQuery` becomes one elasticsearch-dsl search:
 each query word is analysed in Python (``search.analysis``) for every site
-language and looked up in the keyword fields that ``search.elastic_index``
-writes. Scores are built from ``constant_score`` clauses with the weights in
-``search.query``, so both backends rank alike; facets are filter
+language, expanded against the indexed vocabulary (``search.matching``, as the
+database backend does) and looked up with ``terms`` clauses in the keyword
+fields that ``search.elastic_index`` writes. Scores are built from
+``constant_score`` clauses with the weights in ``search.query``, so both
+backends rank alike; facets are filter
 aggregations with every other filter applied; distances are ``arc``.
 """
 
@@ -16,20 +18,18 @@ from collections import defaultdict
 from django.utils import timezone
 from elasticsearch_dsl import Q, Search
 
-from directory.i18n import SOURCE_LANGUAGE, column, site_languages
+from directory.i18n import SOURCE_LANGUAGE, column
 
-from . import analysis, semantic
+from . import analysis, matching, semantic
 from .elastic_connection import alias_name, client
 from .query import (
     FACETS,
     FIELD_WEIGHTS,
-    MATCH_WEIGHTS,
-    MIN_PREFIX_LENGTH,
     OfferQuery,
     RawResults,
-    language_weight,
 )
-from .understanding import COVERAGE, FacetMatch, Interpretation, TermsMatch, Unit, WordMatch
+from .understanding import COVERAGE, Interpretation, Unit
+from .vocabulary import Vocabulary
 
 FACET_FIELDS = {
     "category": "categories",
@@ -37,39 +37,6 @@ FACET_FIELDS = {
     "target_group": "target_groups",
     "spoken_language": "spoken_languages",
 }
-MAX_FUZZY_EXPANSIONS = 1000  # the database backend does not cap them either
-
-
-def _word_alternatives(word: str, searcher_language: str) -> list[Q]:
-    """The typed word exactly, fuzzily and by prefix, in every language and field."""
-    alternatives = []
-    for language in site_languages():
-        term = analysis.analyse_word(word, language)[:100]
-        allowed = analysis.fuzziness(term)
-        prefix = analysis.prefix_term(word, language)
-        for field, field_weight in FIELD_WEIGHTS.items():
-            name = column(field, language)
-            weight = language_weight(language, searcher_language) * field_weight
-            alternatives.append(_scored(Q("term", **{name: term}), weight * MATCH_WEIGHTS["exact"]))
-            if allowed:
-                fuzzy = Q(
-                    "fuzzy",
-                    **{
-                        name: {
-                            "value": term,
-                            "fuzziness": allowed,
-                            "prefix_length": 1,
-                            "transpositions": True,
-                            "max_expansions": MAX_FUZZY_EXPANSIONS,
-                        }
-                    },
-                )
-                alternatives.append(_scored(fuzzy, weight * MATCH_WEIGHTS["fuzzy"]))
-            if len(prefix) >= MIN_PREFIX_LENGTH:
-                alternatives.append(
-                    _scored(Q("prefix", **{name: prefix}), weight * MATCH_WEIGHTS["prefix"])
-                )
-    return alternatives
 
 
 def _scored(condition: Q, weight: float) -> Q:
@@ -77,40 +44,38 @@ def _scored(condition: Q, weight: float) -> Q:
     return Q("constant_score", filter=condition, boost=COVERAGE + weight)
 
 
-def _unit_query(unit: Unit, searcher_language: str) -> Q:
-    """The best weight any alternative gives the unit (dis_max of constant scores)."""
+def _unit_query(unit: Unit, searcher_language: str, known: Vocabulary) -> Q:
+    """The best weight any alternative gives the unit (dis_max of constant scores).
+
+    Typed words arrive expanded into concrete terms (``search.matching``), so the
+    unit is a few ``terms`` clauses: one per language, weight and field.
+    """
+    found = matching.unit_terms(unit, searcher_language, known)
+    by_weight: dict[tuple[str, float], list[str]] = defaultdict(list)
+    for (language, term), weight in found.single.items():
+        by_weight[(language, weight)].append(term)
     alternatives: list[Q] = []
-    # Single terms of the same language and weight (a concept's German words) go in one
-    # `terms` clause per field: the same best weight, a fraction of the clauses.
-    single: dict[tuple[str, float], list[str]] = defaultdict(list)
-    for alternative in unit.alternatives:
-        if isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
-            single[(alternative.language, alternative.weight)].append(alternative.terms[0][:100])
-    for (language, weight), terms in sorted(single.items()):
-        for field, field_weight in FIELD_WEIGHTS.items():
-            condition = Q("terms", **{column(field, language): sorted(set(terms))})
+    for (language, weight), terms in sorted(by_weight.items()):
+        for name, field_weight in FIELD_WEIGHTS.items():
+            condition = Q("terms", **{column(name, language): sorted(terms)})
             alternatives.append(_scored(condition, weight * field_weight))
-    for alternative in unit.alternatives:
-        if isinstance(alternative, WordMatch):
-            alternatives += _word_alternatives(alternative.word, searcher_language)
-        elif isinstance(alternative, TermsMatch) and len(alternative.terms) == 1:
-            continue  # above
-        elif isinstance(alternative, TermsMatch):
-            for field, field_weight in FIELD_WEIGHTS.items():
-                name = column(field, alternative.language)
-                condition = Q(
-                    "bool", filter=[Q("term", **{name: t[:100]}) for t in alternative.terms]
-                )
-                alternatives.append(_scored(condition, alternative.weight * field_weight))
-        elif isinstance(alternative, FacetMatch):
-            condition = Q("terms", **{FACET_FIELDS[alternative.facet]: list(alternative.values)})
-            alternatives.append(_scored(condition, alternative.weight))
+    for alternative in found.several:
+        for name, field_weight in FIELD_WEIGHTS.items():
+            column_name = column(name, alternative.language)
+            condition = Q(
+                "bool", filter=[Q("term", **{column_name: t[:100]}) for t in alternative.terms]
+            )
+            alternatives.append(_scored(condition, alternative.weight * field_weight))
+    for alternative in found.facets:
+        condition = Q("terms", **{FACET_FIELDS[alternative.facet]: list(alternative.values)})
+        alternatives.append(_scored(condition, alternative.weight))
     return Q("dis_max", queries=alternatives, tie_breaker=0)
 
 
 def _text_query(query: OfferQuery, meaning: Interpretation, boosts: dict[int, float]) -> Q:
     """Offers covering enough of the query's units, or found by its meaning."""
-    units = [_unit_query(unit, query.language) for unit in meaning.units]
+    known = meaning.terms_known()
+    units = [_unit_query(unit, query.language, known) for unit in meaning.units]
     should = [Q("bool", should=units, minimum_should_match=meaning.minimum_units)]
     should += [
         Q("constant_score", filter=Q("term", offer_id=pk), boost=extra)

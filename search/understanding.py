@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from directory.i18n import SOURCE_LANGUAGE, site_languages
 
-from . import analysis, compounds, thesaurus
+from . import analysis, compounds, thesaurus, vocabulary
 from .query import MATCH_WEIGHTS, SOURCE_LANGUAGE_WEIGHT, language_weight
+from .vocabulary import Vocabulary
 
 COVERAGE = 100.0  # more than all of a query's alternative weights together
 MAX_UNITS = 8  # words beyond these are ignored (a pasted paragraph is not a query)
@@ -79,6 +78,11 @@ class Interpretation:
     """A query's units, in order."""
 
     units: tuple[Unit, ...] = field(default_factory=tuple)
+    # The vocabulary the words were looked up in; the backends expand them in the same one.
+    known_terms: Vocabulary | None = field(default=None, compare=False, repr=False)
+
+    def terms_known(self) -> Vocabulary:
+        return self.known_terms or vocabulary.current()
 
     @property
     def minimum_units(self) -> int:
@@ -157,7 +161,8 @@ def interpret(text: str, language: str) -> Interpretation:
                 break
         pieces.append((typed[position : position + length], found))
         position += length
-    present = _indexed_terms([word for words, _found in pieces for word in words])
+    known_terms = vocabulary.current()
+    present = _indexed_terms([word for words, _found in pieces for word in words], known_terms)
     units: list[Unit] = []
     for words, found in pieces:
         alternatives: list[Alternative] = []
@@ -177,21 +182,19 @@ def interpret(text: str, language: str) -> Interpretation:
         units.append(
             Unit(" ".join(words), tuple(alternatives), tuple(sorted(found)), bool(found) or written)
         )
-    return Interpretation(tuple(units))
+    return Interpretation(tuple(units), known_terms)
 
 
-def _indexed_terms(words: list[str]) -> set[tuple[str, str]]:
+def _indexed_terms(words: list[str], known: Vocabulary) -> set[tuple[str, str]]:
     """(language, term) pairs of ``words`` that some indexed offer contains, in any language.
 
-    Asked of the database's term table, which is written in both modes, so
-    both backends agree on which words are known.
+    Asked of the vocabulary of the database's term table, which is written in
+    both modes, so both backends agree on which words are known.
     """
-    from .models import OfferTerm
-
-    wanted = Q()
+    found = set()
     for word in words:
         for language in site_languages():
-            wanted |= Q(language=language, term=analysis.analyse_word(word, language)[:100])
-    if not words:
-        return set()
-    return set(OfferTerm.objects.filter(wanted).values_list("language", "term").distinct())
+            term = analysis.analyse_word(word, language)[:100]
+            if known.contains(language, term):
+                found.add((language, term))
+    return found

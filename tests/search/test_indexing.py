@@ -140,6 +140,10 @@ def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, comm
     ) == [new_index]
     assert not elastic_connection.client().indices.exists(index=old_index)
     assert search(OfferQuery(text="Kurs")).count == 30
+    # Merged into one segment per shard before it went live (one vector graph to search).
+    shards = elastic_connection.client().indices.segments(index=new_index)["indices"]
+    for copies in shards[new_index]["shards"].values():
+        assert [copy["num_search_segments"] for copy in copies] == [1]
 
 
 def test_updates_during_rebuild_reach_the_new_index(use_elasticsearch, site_tree, committed):
