@@ -13,13 +13,18 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, members, moderation, throttling  # noqa: F401 - checks register
-        from .models import OrganisationMembership
+        from wagtail.signals import page_published
+
+        from . import auto_translate, checks, members, moderation, throttling, translators  # noqa: F401
+        from .models import OfferPage, OrganisationMembership
         from .taxonomy import sync_taxonomy
 
         post_migrate.connect(sync_taxonomy, sender=self, dispatch_uid="directory.sync_taxonomy")
         post_migrate.connect(
             moderation.install_workflow, sender=self, dispatch_uid="directory.review_workflow"
+        )
+        post_migrate.connect(
+            translators.install_group, sender=self, dispatch_uid="directory.translators_group"
         )
         post_init.connect(
             members.remember_approval,
@@ -30,6 +35,11 @@ class DirectoryConfig(AppConfig):
             members.on_membership_saved,
             sender=OrganisationMembership,
             dispatch_uid="directory.membership_saved",
+        )
+        page_published.connect(
+            auto_translate.on_page_published,
+            sender=OfferPage,
+            dispatch_uid="directory.translations_on_publish",
         )
         user_login_failed.connect(throttling.on_login_failed, dispatch_uid="directory.login_failed")
         user_logged_in.connect(throttling.on_logged_in, dispatch_uid="directory.logged_in")

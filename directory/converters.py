@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 # Wagtail's page ids are 32-bit (AutoField): a larger number is no page. Checking in the
 # URL keeps "99999999999999999999" from reaching the database, where it would raise
 # OverflowError (SQLite) or an out-of-range error (PostgreSQL) instead of a 404.
@@ -21,3 +23,7 @@ class PageIdConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+# Registered on import: the public URLs and the admin's translation pages both use it.
+register_converter(PageIdConverter, "page_id")

@@ -4,8 +4,9 @@ The public form and the edit page collect the same answers (``forms.offer_steps`
 This module turns them into an unpublished Wagtail page revision; publishing
 is left to the review workflow (``moderation``). Text is stored in the
 language it was written in; the source language is the fallback every page
-needs, so a new offer written in another language gets the same text there
-until a moderator translates it.
+needs, so a new offer written in another language gets German by machine
+translation (marked as such) where a provider is configured, else a copy of its
+text, until a moderator translates it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from wagtail.images.models import AbstractImage
 
+from . import auto_translate
 from .constants.formats import OfferFormat
 from .constants.sources import OfferSource
 from .forms.offer_steps import DATE_ROWS, SLOT_ROWS, STEPS
@@ -292,11 +294,14 @@ def create_offer(
     image = (
         image_from_pending(picture_token, answers.get("picture_alt", "")) if picture_token else None
     )
-    offer = OfferPage(live=False, source=OfferSource.SUBMISSION)
+    offer = OfferPage(live=False, source=OfferSource.SUBMISSION, original_language=language)
     apply_answers(offer, answers, language, organisation=organisation, image=image)
+    # German for the moderator, by machine where a provider is configured (else a copy).
+    german = auto_translate.german_for_submission(offer, language)
     offer.slug = _unique_slug(parent, answers["title"])
     parent.add_child(instance=offer)
     offer.save_revision(user=user, log_action=True)
+    auto_translate.record_submission(offer, german)
     if owner_email:
         OfferOwner.objects.create(offer=offer, email=owner_email, language=language)
     return offer

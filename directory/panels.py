@@ -24,3 +24,40 @@ class ReviewNotesPanel(Panel):
             context["same_name"] = organisations_of_the_same_name(page) if page.pk else []
             context["open_reports"] = page.reports.filter(resolved=False) if page.pk else []
             return context
+
+
+class TranslationStatusPanel(Panel):
+    """In the offer editor: each text's state in each language (missing, automatic,
+    by a person, outdated), with links to the side-by-side translation page."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "directory/admin/translation_status_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            from .translation_status import STATUS_LABELS, slots, statuses, target_languages
+
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            if page.pk is None:
+                context["rows"] = []
+                return context
+            found = statuses(page)
+            languages = target_languages(page)
+            context["languages"] = languages
+            context["page_id"] = page.pk
+            context["rows"] = [
+                (
+                    slot.obj._meta.get_field(slot.field).verbose_name,
+                    slot.key,
+                    [
+                        (
+                            language,
+                            found[(slot.key, language)],
+                            STATUS_LABELS[found[(slot.key, language)]],
+                        )
+                        for language in languages
+                    ],
+                )
+                for slot in slots(page)
+            ]
+            return context

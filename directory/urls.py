@@ -1,12 +1,10 @@
 """Public URLs of the directory outside Wagtail's page tree (all under the language prefix)."""
 
-from django.urls import path, register_converter
+from django.urls import path
 from django.views.generic import TemplateView
 
-from .converters import PageIdConverter
+from . import converters  # noqa: F401 - registers <page_id:…>
 from .views import accounts, offers, owners, reports, submit_offer
-
-register_converter(PageIdConverter, "page_id")
 
 urlpatterns = [
     path("submit/", submit_offer.start, name="submission-start"),

@@ -1,17 +1,26 @@
-"""The moderators' admin: dashboard panels, reports, memberships, failed e-mails, log actions."""
+"""The moderators' admin: dashboard panels, reports, memberships, failed e-mails, log actions,
+and the translators' pages."""
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import converters, translators  # noqa: F401 - converters registers <page_id:…>
 from .emails import KINDS
-from .models import FailedNotification, OrganisationMembership, ProblemReport
+from .models import FailedNotification, OrganisationMembership, ProblemReport, Translator
 from .moderation import moderation_queue
+from .views import translations as translation_views
 
 FAILED_SHOWN = 20  # on the dashboard; the full list is the snippet listing
 
@@ -129,9 +138,74 @@ class FailedNotificationViewSet(SnippetViewSet):
     ]
 
 
+class TranslatorForm(WagtailAdminModelForm):
+    """Languages as ticks; saving puts the user into the translators' group."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages"), widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = dict(settings.LANGUAGES)
+        self.fields["languages"].choices = [
+            (code, names[code]) for code in translators.translation_languages()
+        ]
+
+    def save(self, commit=True):
+        translator = super().save(commit=commit)
+        if commit:
+            group = Group.objects.get(name=translators.TRANSLATORS)
+            translator.user.groups.add(group)
+        return translator
+
+
+class TranslatorViewSet(SnippetViewSet):
+    """Volunteer translators and their languages (moderators manage them)."""
+
+    model = Translator
+    icon = "globe"
+    menu_label = _("Translators")
+    menu_order = 240
+    add_to_admin_menu = True
+    list_display = ["user", "languages", "trusted"]
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("languages"), FieldPanel("trusted")],
+        base_form_class=TranslatorForm,
+    )
+
+
+translation_urls = (
+    [
+        path("", translation_views.overview, name="overview"),
+        path("<str:language>/", translation_views.language_queue, name="queue"),
+        path("<str:language>/<page_id:page_id>/", translation_views.translate, name="translate"),
+    ],
+    "directory_translations",
+)
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    return [path("translations/", include(translation_urls))]
+
+
+class TranslationsMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return bool(translators.languages_of(request.user))
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item():
+    return TranslationsMenuItem(
+        _("Translations"), reverse("directory_translations:overview"), icon_name="globe", order=205
+    )
+
+
 register_snippet(ProblemReportViewSet)
 register_snippet(MembershipViewSet)
 register_snippet(FailedNotificationViewSet)
+register_snippet(TranslatorViewSet)
 
 
 @hooks.register("register_log_actions")

@@ -19,12 +19,12 @@ import hashlib
 import logging
 import math
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
-from django.db import close_old_connections
+
+from directory import background as jobs
 
 logger = logging.getLogger("gemeinsam.search")
 
@@ -71,8 +71,6 @@ REFERENCES = (
     "Fest mit Musik und Essen aus aller Welt.",
 )
 WEIGHT = 4.0  # the most a semantic match adds to a score (a title word in German adds 4)
-
-_executor: ThreadPoolExecutor | None = None
 
 
 @lru_cache(maxsize=1)
@@ -173,24 +171,10 @@ def in_background(function, *args) -> None:
     """Run ``function`` after the response, in this process's one embedding thread.
 
     Publishing must not wait for embeddings (about 40 ms a text on two cores);
-    tests and commands run it inline (``SEMANTIC_EMBED_INLINE``).
+    tests and commands run it inline (``SEMANTIC_EMBED_INLINE``). A failure is
+    logged; ``search_index rebuild`` fills any gap.
     """
-    global _executor
-    if settings.SEMANTIC_EMBED_INLINE:
-        function(*args)
-        return
-    if _executor is None:
-        _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
-
-    def run() -> None:
-        try:
-            function(*args)
-        except Exception:  # noqa: BLE001 - logged; `search_index rebuild` fills any gap
-            logger.exception("Embedding in the background failed")
-        finally:
-            close_old_connections()
-
-    _executor.submit(run)
+    jobs.run("embed", function, *args, inline=settings.SEMANTIC_EMBED_INLINE)
 
 
 # --- Ranking --------------------------------------------------------------------

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GEMEINSAM_VAR_DIR", BASE_DIR / "var"))
@@ -208,6 +209,19 @@ SEMANTIC_SEARCH = env_bool("SEMANTIC_SEARCH", True)
 SEMANTIC_EMBED_INLINE = env_bool(
     "SEMANTIC_EMBED_INLINE", DATABASES["default"]["ENGINE"].endswith("sqlite3")
 )
+
+# Machine translation (directory/machine_translation): "" (off), "libretranslate" or
+# "deepl". On publish, missing translations of an offer's texts are filled in and
+# marked as automatic; a submission in another language gets German for the moderator.
+MACHINE_TRANSLATION = os.environ.get("MACHINE_TRANSLATION", "").strip().lower()
+if MACHINE_TRANSLATION not in ("", "libretranslate", "deepl"):
+    raise ImproperlyConfigured("MACHINE_TRANSLATION must be empty, libretranslate or deepl")
+LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "")
+LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+DEEPL_AUTH_KEY = os.environ.get("DEEPL_AUTH_KEY", "")
+DEEPL_SERVER_URL = os.environ.get("DEEPL_SERVER_URL", "")  # empty: DeepL's own servers
+# Translate inside the publishing request instead of a background thread (as above).
+MACHINE_TRANSLATION_INLINE = env_bool("MACHINE_TRANSLATION_INLINE", SEMANTIC_EMBED_INLINE)
 
 # Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
 # Baden-Württemberg); addresses the offline gazetteer does not know go to a

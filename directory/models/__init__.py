@@ -21,6 +21,7 @@ from .operations import FailedNotification, RateCounter
 from .organisations import OrganisationIndexPage, OrganisationPage
 from .places import GeocodedAddress
 from .taxonomy import Category, SpokenLanguage, TargetGroup
+from .translations import TranslationOrigin, TranslationState, Translator
 
 __all__ = [
     "RICH_TEXT_FEATURES",
@@ -44,5 +45,8 @@ __all__ = [
     "RateCounter",
     "SpokenLanguage",
     "TargetGroup",
+    "TranslationOrigin",
+    "TranslationState",
+    "Translator",
     "next_occurrences",
 ]

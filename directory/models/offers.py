@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -31,7 +32,7 @@ from ..constants.weekdays import Weekday
 from ..forms.admin import OfferPageForm
 from ..i18n import SOURCE_LANGUAGE, active_language, own_text
 from ..occurrences import Occurrence, next_occurrences
-from ..panels import ReviewNotesPanel
+from ..panels import ReviewNotesPanel, TranslationStatusPanel
 from ..validators import (
     latitude_validators,
     longitude_validators,
@@ -48,6 +49,11 @@ from .taxonomy import (
     SpokenLanguage,
     TargetGroup,
 )
+
+
+def source_language() -> str:
+    return SOURCE_LANGUAGE
+
 
 # Small on purpose: submitters paste from Word and e-mails; we keep structure, not styling.
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -201,11 +207,19 @@ class OfferPage(MultilingualPage):
         _("source"), max_length=20, choices=OfferSource.choices, default=OfferSource.MODERATOR
     )
 
+    # The language the offer was first written in: what "show the original" shows.
+    original_language = models.CharField(
+        _("written in"), max_length=8, choices=settings.LANGUAGES, default=source_language
+    )
+
     objects = OfferPageManager()
     base_form_class = OfferPageForm
 
     content_panels = (
-        [ReviewNotesPanel(heading=_("Review notes"))]
+        [
+            ReviewNotesPanel(heading=_("Review notes")),
+            TranslationStatusPanel(heading=_("Translations")),
+        ]
         + Page.content_panels
         + [
             FieldPanel("kind"),
@@ -248,7 +262,13 @@ class OfferPage(MultilingualPage):
                 heading=_("Contact"),
             ),
             MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading=_("Picture")),
-            FieldRowPanel([FieldPanel("last_confirmed"), FieldPanel("source")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("last_confirmed"),
+                    FieldPanel("source"),
+                    FieldPanel("original_language"),
+                ]
+            ),
         ]
     )
 
@@ -334,6 +354,9 @@ class OfferPage(MultilingualPage):
             for name in ("schedule_note", "cost_note", "registration_note")
             if language != SOURCE_LANGUAGE and not own_text(self, name, language)
         }
+        from ..translation_status import reader_context  # it builds on this model
+
+        context.update(reader_context(self, language))
         return context
 
 

@@ -238,6 +238,7 @@ def test_publishing_embeds_in_the_background(settings):
     texts and indexes the offer again, with its vectors."""
     from wagtail.models import Locale, Page
 
+    from directory import background
     from directory.taxonomy import sync_taxonomy
     from search.indexing import index_offer
     from search.models import Embedding, OfferPassage
@@ -252,8 +253,7 @@ def test_publishing_embeds_in_the_background(settings):
     sync_taxonomy()
     offer = make_offer(make_site_tree(), "Imkerkurs", summary_de="Bienen halten lernen.")
     index_offer(offer.pk)  # returns at once; the thread embeds
-    semantic._executor.shutdown(wait=True)  # wait for it, as a test must
-    semantic._executor = None
+    background.drain("embed")  # wait for it, as a test must
     keys = set(OfferPassage.objects.filter(offer_id=offer.pk).values_list("fingerprint", flat=True))
     assert keys and Embedding.objects.filter(fingerprint__in=keys).count() == len(keys)
     snap = database.snapshot()
