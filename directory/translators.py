@@ -105,31 +105,36 @@ class QueueEntry:
 def queue(language: str) -> list[QueueEntry]:
     """Live offers with texts missing, outdated or machine-translated in ``language``:
     the most urgent kind of work first (missing, outdated, automatic), oldest first."""
-    entries = []
+    return queues([language])[language]
+
+
+def queues(languages: list[str]) -> dict[str, list[QueueEntry]]:
+    """:func:`queue` for several languages, reading every offer's states once."""
+    found: dict[str, list[QueueEntry]] = {language: [] for language in languages}
     pages = OfferPage.objects.live().prefetch_related("locations", "translation_states")
     for page in pages:
-        counts: dict[Status, int] = {}
-        for (_key, lang), status in statuses(page).items():
-            if lang == language and status in NEEDS_WORK:
-                counts[status] = counts.get(status, 0) + 1
-        if not counts:
-            continue
-        rows = [row for row in page.translation_states.all() if row.language == language]
-        entry = QueueEntry(page, counts, errors=sorted({r.error for r in rows if r.error}))
-        if entry.most_urgent == Status.MACHINE:
-            machine = [r.updated_at for r in rows if r.origin == "machine"]
-            entry.waiting_since = min(machine) if machine else page.last_published_at
-        elif entry.most_urgent == Status.OUTDATED:
-            entry.waiting_since = page.last_published_at
-        else:
-            entry.waiting_since = page.first_published_at
-        entries.append(entry)
+        counts: dict[str, dict[Status, int]] = {language: {} for language in languages}
+        for (_key, language), status in statuses(page).items():
+            if language in counts and status in NEEDS_WORK:
+                counts[language][status] = counts[language].get(status, 0) + 1
+        for language, by_status in counts.items():
+            if by_status:
+                found[language].append(_entry(page, language, by_status))
     order = {status: position for position, status in enumerate(NEEDS_WORK)}
-    entries.sort(
-        key=lambda e: (
-            order[e.most_urgent],
-            e.waiting_since or dt.datetime.max.replace(tzinfo=dt.UTC),
-            e.page.pk,
-        )
-    )
-    return entries
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+    for entries in found.values():
+        entries.sort(key=lambda e: (order[e.most_urgent], e.waiting_since or latest, e.page.pk))
+    return found
+
+
+def _entry(page: OfferPage, language: str, counts: dict[Status, int]) -> QueueEntry:
+    rows = [row for row in page.translation_states.all() if row.language == language]
+    entry = QueueEntry(page, counts, errors=sorted({r.error for r in rows if r.error}))
+    if entry.most_urgent == Status.MACHINE:
+        machine = [r.updated_at for r in rows if r.origin == "machine"]
+        entry.waiting_since = min(machine) if machine else page.last_published_at
+    elif entry.most_urgent == Status.OUTDATED:
+        entry.waiting_since = page.last_published_at
+    else:
+        entry.waiting_since = page.first_published_at
+    return entry

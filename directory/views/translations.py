@@ -35,8 +35,7 @@ def overview(request):
     if not languages:
         raise PermissionDenied
     rows = []
-    for language in languages:
-        entries = translators.queue(language)
+    for language, entries in translators.queues(languages).items():
         counts = dict.fromkeys(NEEDS_WORK, 0)
         for entry in entries:
             for status, count in entry.counts.items():
