@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TranslationOrigin(models.TextChoices):
@@ -68,7 +69,7 @@ class Translator(models.Model):
     )
     languages = models.JSONField(_("languages"), default=list)
     trusted = models.BooleanField(
-        _("trusted"),
+        pgettext_lazy("translator", "trusted"),
         default=False,
         help_text=_("A trusted translator's changes are published without review."),
     )
