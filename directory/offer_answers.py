@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.images.models import AbstractImage
 
 from . import auto_translate
@@ -37,6 +36,7 @@ from .models import (
 )
 from .pending_pictures import image_from_pending
 from .plain_text import rich_text_to_text, text_to_rich_text
+from .slugs import ascii_slug
 
 PLAIN_FIELDS = (
     "kind",
@@ -251,8 +251,9 @@ def apply_answers(
 
 
 def _unique_slug(parent, title: str) -> str:
-    # ASCII slugs: "Frauencafé" becomes "frauencafe"; a title in Arabic script gives "angebot".
-    base = slugify(title)[:60].strip("-") or "angebot"
+    # ASCII slugs: "Frauencafé" becomes "frauencafe", "Fußball" "fussball"; other scripts
+    # are transliterated.
+    base = ascii_slug(title, "angebot")
     taken = set(parent.get_children().values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:

@@ -70,6 +70,8 @@ def offer_list_context(request: HttpRequest) -> dict:
         "radius_choices": RADIUS_CHOICES,
         "weekdays": Weekday.choices,
     }
+    # A mistake in the panel's fields opens it, so the reader sees the message.
+    context["panel_errors"] = bool(form.is_bound and set(form.errors) - {"q", "page"})
     if not form.is_valid():
         return context
     results = search(form.to_query())
@@ -90,6 +92,10 @@ def offer_list_context(request: HttpRequest) -> dict:
         active_filters=sum(c["chosen"] for g in groups for c in g["chips"])
         + len(chosen_flags)
         + (1 if form.cleaned_data.get("open_on") is not None else 0),
+    )
+    # What the panel's button counts: the filters, and a place, distance or order chosen.
+    context["settings_count"] = context["active_filters"] + sum(
+        1 for name in ("near", "radius_km", "sort") if form.cleaned_data.get(name)
     )
     if results.help is not None:
         context["search_help"] = help_links(request, results.help)

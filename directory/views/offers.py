@@ -6,12 +6,12 @@ import segno
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ..calendar import offer_calendar
 from ..models import OfferPage
+from ..slugs import ascii_slug
 
 
 def _public_offer(offer_id: int) -> OfferPage:
@@ -29,7 +29,7 @@ def calendar(request, offer_id: int):
     body = offer_calendar(offer, url, request.get_host().split(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # A slug: the title never reaches the header as it was typed.
-    name = slugify(offer.title_de or offer.slug) or "angebot"
+    name = ascii_slug(offer.title_de or offer.slug, "angebot")
     response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
     return response
 

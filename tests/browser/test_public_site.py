@@ -49,6 +49,7 @@ def test_search_filter_near_a_town_and_open_an_offer(phone, district):
 
     # Near a town: Schongau within 5 km finds the football, with its distance.
     page.goto(phone.base_url + "/de/angebote/")
+    page.click("details.filter-panel summary")  # place, order and filters wait behind it
     page.fill("#id_near", "Schongau")
     page.select_option("#id_radius_km", "5")
     page.click("form[role=search] button[type=submit]")

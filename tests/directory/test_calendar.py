@@ -124,3 +124,20 @@ def test_a_title_cannot_add_properties_or_components(client, site_tree, title, s
     # A title is one line: line breaks become spaces, everything else stays as typed.
     assert event["SUMMARY"] == summary
     assert event["DESCRIPTION"].startswith("Treffen\nX-INJECTED:2\nEND:VEVENT\n")
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Schnuppertraining Fußball", "schnuppertraining-fussball"),
+        ("Mütter-Café für Ältere", "muetter-cafe-fuer-aeltere"),
+        ("Мовне кафе", "movne-kafe"),
+        ("</script/>\r\n\u202e", "script"),
+        ("!!!", "angebot"),
+    ],
+)
+def test_calendar_file_names_keep_every_letter(client, site_tree, title, name):
+    offer = make_offer(site_tree, "Kurs")
+    OfferPage.objects.filter(pk=offer.pk).update(title_de=title)  # even past the validators
+    response = client.get(f"/de/offer/{offer.pk}/calendar.ics")
+    assert response["Content-Disposition"] == f'attachment; filename="{name}.ics"'
