@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
 from .i18n import SOURCE_LANGUAGE, site_languages, text_in
 from .models import OfferPage, Translator
@@ -28,10 +29,12 @@ def install_group(sender, **kwargs) -> None:
 
     create_permissions(sender, verbosity=0)  # our handler may run before Django's own
     group, _created = Group.objects.get_or_create(name=TRANSLATORS)
-    access = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
+    # Made by a Wagtail migration; made again here after a flush (tests) wiped it.
+    admin, _created = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    access, _created = Permission.objects.get_or_create(
+        content_type=admin, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
     )
-    group.permissions.add(*access)
+    group.permissions.add(access)
     moderators = Group.objects.filter(name=MODERATORS).first()
     if moderators is not None:
         moderators.permissions.add(
