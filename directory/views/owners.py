@@ -30,7 +30,9 @@ from .common import locate_answers, member_organisations, raw_answers
 def _status(offer: OfferPage) -> str:
     state = moderation.in_review(offer)
     if state is not None:
-        return "changes" if state.status == state.STATUS_NEEDS_CHANGES else "review"
+        status = "changes" if state.status == state.STATUS_NEEDS_CHANGES else "review"
+        # An edit of a published offer: the published version stays visible meanwhile.
+        return f"{status}_live" if offer.live else status
     if offer.live:
         return "live_draft" if offer.has_unpublished_changes else "live"
     return "offline" if offer.first_published_at else "draft"
@@ -77,8 +79,11 @@ def member_edit(request, offer_id: int):
 @login_required
 @require_POST
 def member_still_current(request, offer_id: int):
-    """The "still current" button in "my offers"."""
+    """The "still current" button in "my offers" (published offers only)."""
     offer = _member_offer(request, offer_id)
+    if not offer.live:
+        messages.error(request, _("Only a published offer can be confirmed as current."))
+        return redirect("my-offers")
     reminders.confirm_current(offer, user=request.user)
     messages.success(request, _("Thank you. The offer is marked as current."))
     return redirect("my-offers")

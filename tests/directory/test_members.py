@@ -89,7 +89,11 @@ def test_an_edit_of_a_live_offer_keeps_the_live_version_until_approved(
     assert "Deutsch sprechen bei Kaffee und Kuchen." in public
     assert "Jetzt auch mit Kinderbetreuung." not in public
     assert moderation.in_review(offer).status == "in_progress"
-    assert "Waiting for a moderator" in client.get("/en/my/").content.decode()
+    my_page = client.get("/en/my/").content.decode()
+    assert "Your changes wait for a moderator. Until then the published version stays visible." in (
+        my_page
+    )
+    assert "Still current" in my_page  # the published version can still be confirmed
 
     with django_capture_on_commit_callbacks(execute=True):
         assert approve(client, moderator, offer)["step"] == "success"
@@ -233,3 +237,22 @@ def test_an_edit_link_stops_working_when_the_membership_is_revoked(client, two_m
     # Bob, a member elsewhere, cannot use a link made out to him for Alice's offer.
     bobs = link_path("edit", offer.pk, "de", two_members["bob"].email)
     assert client.get(bobs).status_code == 403
+
+
+def test_a_new_offer_waiting_for_review_cannot_be_confirmed_as_current(
+    client, two_members, site_tree
+):
+    from tests.factories import make_offer
+
+    waiting = make_offer(
+        site_tree, "Neues Angebot", organisation=two_members["verein_a"], publish=False
+    )
+    moderation.submit_for_review(waiting)
+    client.force_login(two_members["alice"])
+    page = client.get("/en/my/").content.decode()
+    section = page.split("Neues Angebot", 1)[1].split("</li>", 1)[0]
+    assert "Waiting for a moderator" in section
+    assert "Still current" not in section
+    response = client.post(f"/en/my/offers/{waiting.pk}/current/", follow=True)
+    assert "Only a published offer can be confirmed as current." in response.content.decode()
+    assert not PageLogEntry.objects.filter(page=waiting, action="directory.confirmed_current")
