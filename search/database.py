@@ -26,6 +26,7 @@ from directory.i18n import SOURCE_LANGUAGE, column, site_languages
 from directory.models import OfferLocation, OfferPage
 
 from . import analysis, matching, semantic
+from .documents import weekday_parts
 from .models import IndexGeneration, OfferPassage, OfferTerm
 from .query import (
     FACETS,
@@ -48,6 +49,7 @@ class IndexedOffer:
     wheelchair_accessible: bool
     childcare: bool
     weekdays: frozenset[int]
+    day_parts: frozenset[str]
     valid_from: dt.date | None
     valid_until: dt.date | None
     points: list[tuple[float, float]] = field(default_factory=list)
@@ -99,12 +101,20 @@ def _load_offers() -> list[IndexedOffer]:
         for offer_id, value in model.objects.values_list("offerpage_id", path):
             if offer_id in ids:
                 related[name][offer_id].add(value)
-    for offer_id, weekday in OfferPage.weekly_slots.rel.related_model.objects.values_list(
-        "page_id", "weekday"
+    times: dict[int, list] = defaultdict(list)
+    for (
+        offer_id,
+        weekday,
+        start,
+        end,
+    ) in OfferPage.weekly_slots.rel.related_model.objects.values_list(
+        "page_id", "weekday", "start_time", "end_time"
     ):
-        related["weekday"][offer_id].add(weekday)
-    for offer_id, date in OfferPage.dates.rel.related_model.objects.values_list("page_id", "date"):
-        related["weekday"][offer_id].add(date.weekday())
+        times[offer_id].append((weekday, start, end))
+    for offer_id, date, start, end in OfferPage.dates.rel.related_model.objects.values_list(
+        "page_id", "date", "start_time", "end_time"
+    ):
+        times[offer_id].append((date.weekday(), start, end))
     points: dict[int, list[tuple[float, float]]] = defaultdict(list)
     located = OfferLocation.objects.filter(latitude__isnull=False, longitude__isnull=False)
     for offer_id, latitude, longitude in located.values_list("page_id", "latitude", "longitude"):
@@ -122,7 +132,8 @@ def _load_offers() -> list[IndexedOffer]:
             is_free=free,
             wheelchair_accessible=accessible,
             childcare=childcare,
-            weekdays=frozenset(related["weekday"][pk]),
+            weekdays=frozenset(day for day, _start, _end in times[pk]),
+            day_parts=frozenset(weekday_parts(times[pk])),
             valid_from=valid_from,
             valid_until=valid_until,
             points=points[pk],
@@ -251,6 +262,7 @@ def similarities(snap: Snapshot, vector, offer_ids: set[int]) -> dict[int, float
 
 def _base_filter(query: OfferQuery, today: dt.date) -> Callable[[IndexedOffer], bool]:
     """Everything but the facet filters, as one predicate."""
+    parts = query.day_parts_wanted()
 
     def passes(offer: IndexedOffer) -> bool:
         return (
@@ -260,6 +272,7 @@ def _base_filter(query: OfferQuery, today: dt.date) -> Callable[[IndexedOffer], 
             and (not query.accessible or offer.wheelchair_accessible)
             and (not query.childcare or offer.childcare)
             and (query.open_on is None or query.open_on in offer.weekdays)
+            and (parts is None or bool(parts & offer.day_parts))
         )
 
     return passes

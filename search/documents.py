@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from directory.constants.weekdays import day_parts
 from directory.i18n import SOURCE_LANGUAGE, column, own_text, site_languages
 from directory.models import OfferPage
 from directory.summaries import card_data
@@ -33,6 +34,7 @@ class OfferDocument:
     wheelchair_accessible: bool
     childcare: bool
     weekdays: list[int]
+    day_parts: list[str]  # "1:morning": open on that weekday in that part of the day
     valid_from: dt.date | None
     valid_until: dt.date | None
     points: list[tuple[float, float]]
@@ -77,11 +79,17 @@ def passage_text(title: str, summary: str) -> str:
     return " ".join(f"{title.strip()}. {summary.strip()}".split())[:1000]
 
 
+def weekday_parts(times) -> set[str]:
+    """ "weekday:part" for each (weekday, start, end) time, e.g. "1:morning"."""
+    return {f"{day}:{part}" for day, start, end in times for part in day_parts(start, end)}
+
+
 def build_document(offer: OfferPage) -> OfferDocument:
     """The search document of ``offer`` (which must have its relations loaded or loadable)."""
     locations = list(offer.locations.all())
-    weekdays = {slot.weekday for slot in offer.weekly_slots.all()}
-    weekdays |= {d.date.weekday() for d in offer.dates.all()}
+    times = [(s.weekday, s.start_time, s.end_time) for s in offer.weekly_slots.all()]
+    times += [(d.date.weekday(), d.start_time, d.end_time) for d in offer.dates.all()]
+    weekdays = {day for day, _start, _end in times}
     organisation_name = (
         own_text(offer.organisation, "title", SOURCE_LANGUAGE) if offer.organisation_id else ""
     )
@@ -118,6 +126,7 @@ def build_document(offer: OfferPage) -> OfferDocument:
         wheelchair_accessible=offer.wheelchair_accessible,
         childcare=offer.childcare,
         weekdays=sorted(weekdays),
+        day_parts=sorted(weekday_parts(times)),
         valid_from=offer.valid_from,
         valid_until=offer.valid_until,
         points=[(p.latitude, p.longitude) for p in locations if p.has_point],

@@ -104,6 +104,8 @@ def _base_filters(query: OfferQuery, today: dt.date) -> list[Q]:
         filters.append(Q("term", childcare=True))
     if query.open_on is not None:
         filters.append(Q("term", weekdays=query.open_on))
+    if query.time_of_day:
+        filters.append(Q("terms", day_parts=sorted(query.day_parts_wanted())))
     if query.near and query.radius_km is not None:
         filters.append(
             Q(

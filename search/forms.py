@@ -19,7 +19,7 @@ from directory.constants.categories import CATEGORIES
 from directory.constants.kinds import OfferKind
 from directory.constants.languages import SPOKEN_LANGUAGES
 from directory.constants.target_groups import TARGET_GROUPS
-from directory.constants.weekdays import Weekday
+from directory.constants.weekdays import DayPart, Weekday
 from directory.geo import GeoPoint
 from directory.geocoding import resolve_search_place
 from directory.i18n import active_language
@@ -134,6 +134,9 @@ class OfferSearchForm(forms.Form):
     accessible = FlagField(label=_("Wheelchair accessible"), required=False)
     childcare = FlagField(label=_("Childcare"), required=False)
     open_on = forms.CharField(label=_("Open on"), required=False, max_length=10, strip=False)
+    time_of_day = forms.ChoiceField(
+        label=_("Time of day"), required=False, choices=[("", ""), *DayPart.choices]
+    )
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,
@@ -217,6 +220,7 @@ class OfferSearchForm(forms.Form):
             accessible=bool(data.get("accessible")),
             childcare=bool(data.get("childcare")),
             open_on=data.get("open_on"),
+            time_of_day=data.get("time_of_day") or None,
             near=self.point,
             radius_km=data.get("radius_km"),
             sort=data.get("sort") or None,

@@ -82,6 +82,7 @@ def _parameters() -> list[dict]:
         _parameter("accessible", "Only wheelchair-accessible offers (as `free`).", flag),
         _parameter("childcare", "Only offers with childcare (as `free`).", flag),
         _parameter("open_on", "Weekday: 0 (Monday) … 6 (Sunday), its English name, or 'today'; empty: any day.", {"type": "string", "pattern": _any_ascii_case(WEEKDAY_WORDS)}),
+        _parameter("time_of_day", "Part of the day: morning (before 12:00), afternoon (12:00–17:00) or evening (from 17:00); with open_on, on that day.", {"type": "string", "enum": ["morning", "afternoon", "evening"]}),
         _parameter("sort", "Order of results; empty: by relevance with `q`, else by distance with `near`, else by title.", {"type": "string", "enum": ["", "relevance", "distance", "title"]}),
         _parameter("page", f"Page number, from 1; `page` × `page_size` at most {MAX_RESULT_WINDOW} (deeper is a 400).", _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_RESULT_WINDOW})),
         _parameter("page_size", "Results per page; empty: 20.", _or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE})),

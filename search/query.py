@@ -45,11 +45,19 @@ class OfferQuery:
     accessible: bool = False
     childcare: bool = False
     open_on: int | None = None  # weekday, 0 = Monday
+    time_of_day: str | None = None  # "morning", "afternoon", "evening" (with open_on: that day's)
     near: GeoPoint | None = None
     radius_km: float | None = None
     sort: Sort | None = None  # None: relevance with text, else distance with a point, else title
     page: int = 1
     page_size: int = 20
+
+    def day_parts_wanted(self) -> set[str] | None:
+        """The "weekday:part" values an offer needs one of, or None without a time of day."""
+        if not self.time_of_day:
+            return None
+        days = range(7) if self.open_on is None else [self.open_on]
+        return {f"{day}:{self.time_of_day}" for day in days}
 
     @property
     def offset(self) -> int:

@@ -10,7 +10,7 @@ from directory.constants.categories import CATEGORIES
 from directory.constants.kinds import OfferKind
 from directory.constants.languages import SPOKEN_LANGUAGES
 from directory.constants.target_groups import TARGET_GROUPS
-from directory.constants.weekdays import Weekday
+from directory.constants.weekdays import DayPart, Weekday
 
 from .forms import MAX_PAGE_SIZE, OfferSearchForm
 from .interface import search
@@ -69,6 +69,7 @@ def offer_list_context(request: HttpRequest) -> dict:
         "map_available": map_available,
         "radius_choices": RADIUS_CHOICES,
         "weekdays": Weekday.choices,
+        "day_parts": DayPart.choices,
     }
     # A mistake in the panel's fields opens it, so the reader sees the message.
     context["panel_errors"] = bool(form.is_bound and set(form.errors) - {"q", "page"})
@@ -91,7 +92,8 @@ def offer_list_context(request: HttpRequest) -> dict:
         chosen_flags=chosen_flags,
         active_filters=sum(c["chosen"] for g in groups for c in g["chips"])
         + len(chosen_flags)
-        + (1 if form.cleaned_data.get("open_on") is not None else 0),
+        + (1 if form.cleaned_data.get("open_on") is not None else 0)
+        + (1 if form.cleaned_data.get("time_of_day") else 0),
     )
     # What the panel's button counts: the filters, and a place, distance or order chosen.
     context["settings_count"] = context["active_filters"] + sum(

@@ -47,6 +47,8 @@ def test_near_a_place_name_postcode_or_point(client, offers, near):
         ({"category": "nonsense"}, "category"),
         ({"free": "maybe"}, "free"),
         ({"open_on": "someday"}, "open_on"),
+        ({"time_of_day": "night"}, "time_of_day"),
+        ({"time_of_day": "Morning\u202e"}, "time_of_day"),
         ({"lang": "xx"}, "lang"),
         ({"sort": "random"}, "sort"),
         ({"page": "500", "page_size": "100"}, "page"),

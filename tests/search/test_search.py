@@ -245,6 +245,23 @@ def test_open_on_weekday(backend, offer):
     assert titles(OfferQuery(open_on=3)) == []
 
 
+def test_time_of_day_alone_and_with_a_weekday(backend, offer):
+    offer("Frühstückstreff", slots=((1, "09:00", "11:00"),))  # Tuesday morning
+    offer("Abendkurs", slots=((1, "18:00", "20:00"), (3, "11:30", "13:00")))
+    offer("Tagesausflug", slots=(), dates=(dt.date(2026, 11, 28),))  # Saturday, 10–12
+    assert titles(OfferQuery(open_on=1, time_of_day="morning")) == ["Frühstückstreff"]
+    assert titles(OfferQuery(open_on=1, time_of_day="evening")) == ["Abendkurs"]
+    assert titles(OfferQuery(open_on=1, time_of_day="afternoon")) == []
+    # Thursday 11:30–13:00 touches both the morning and the afternoon.
+    assert titles(OfferQuery(open_on=3, time_of_day="afternoon")) == ["Abendkurs"]
+    assert titles(OfferQuery(time_of_day="morning")) == [
+        "Abendkurs",
+        "Frühstückstreff",
+        "Tagesausflug",
+    ]
+    assert titles(OfferQuery(time_of_day="evening")) == ["Abendkurs"]
+
+
 def test_pagination_and_count(backend, offer):
     for n in range(5):
         offer(f"Kurs {n}")
