@@ -98,4 +98,4 @@ def test_titles_from_people_are_isolated_in_cards_and_pages(
     assert "<bdi>Sprachcafé Ost</bdi>" in html
     page = client.get(f"/ar/angebote/{offer.slug}/").content.decode()
     assert f"<bdi>{offer.organisation.title}</bdi>" in page
-    assert "<bdi>Weilheim i. OB</bdi>" in page
+    assert "<bdi>82362 Weilheim i. OB</bdi>" in page  # postcode and town: one isolated line
