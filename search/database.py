@@ -29,10 +29,8 @@ from . import analysis, matching, semantic
 from .documents import weekday_parts
 from .models import IndexGeneration, OfferPassage, OfferTerm
 from .query import (
-    DISTANCE_BAND_KM,
     FACETS,
     FIELD_WEIGHTS,
-    NO_PLACE_BAND,
     OfferQuery,
     RawResults,
 )
@@ -290,11 +288,6 @@ def nearest_distance(offer: IndexedOffer, near: GeoPoint, box: tuple | None) -> 
     return best
 
 
-def distance_band(distance: float) -> int:
-    """The ring of ``DISTANCE_BAND_KM`` an offer's nearest place lies in (no place: last)."""
-    return NO_PLACE_BAND if math.isinf(distance) else math.floor(distance / DISTANCE_BAND_KM)
-
-
 def _bounding_box(near: GeoPoint, radius_km: float) -> tuple[float, float, float, float]:
     dlat = radius_km / 110.5  # a little generous: the exact distance decides
     dlon = radius_km / max(0.01, 110.5 * math.cos(math.radians(near.latitude)))
@@ -346,17 +339,7 @@ def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None
 
     hits = [offer for offer in candidates if matches(offer)]
     sort = query.effective_sort
-    if sort == "relevance" and scores is not None and query.distance_weighs_in:
-        hits.sort(
-            key=lambda o: (
-                -math.floor(scores[o.pk] / COVERAGE),
-                distance_band(distances[o.pk]),
-                -scores[o.pk],
-                o.title_sort,
-                o.pk,
-            )
-        )
-    elif sort == "relevance" and scores is not None:
+    if sort == "relevance" and scores is not None:
         hits.sort(key=lambda o: (-scores[o.pk], o.title_sort, o.pk))
     elif sort == "distance" and query.near:
         hits.sort(key=lambda o: (distances[o.pk], o.title_sort, o.pk))

@@ -18,16 +18,13 @@ from collections import defaultdict
 from django.utils import timezone
 from elasticsearch_dsl import Q, Search
 
-from directory.geo import EARTH_RADIUS_KM
 from directory.i18n import SOURCE_LANGUAGE, column
 
 from . import analysis, matching, semantic
 from .elastic_connection import alias_name, client
 from .query import (
-    DISTANCE_BAND_KM,
     FACETS,
     FIELD_WEIGHTS,
-    NO_PLACE_BAND,
     OfferQuery,
     RawResults,
 )
@@ -149,10 +146,8 @@ def build_search(
         bucket.bucket("values", "terms", field=FACET_FIELDS[name], size=200)
 
     sort = query.effective_sort
-    if sort == "relevance" and query.distance_weighs_in:
-        order: list = _rings_then_score(query)
-    elif sort == "relevance":
-        order = ["_score"]
+    if sort == "relevance":
+        order: list = ["_score"]
     elif sort == "distance" and query.near:
         order = [
             {
@@ -171,53 +166,6 @@ def build_search(
     search = search.sort(*order, "title_sort", "offer_id")
     search = search.source(["offer_id", "card"]).extra(track_total_hits=True)
     return search[query.offset : query.offset + query.page_size]
-
-
-# The database backend's key, as painless: units covered, then the ring of the nearest
-# place (haversine on the same Earth radius), then the score.
-_COVERED = "Math.floor(_score / params.coverage)"
-_RING = """
-double best = Double.POSITIVE_INFINITY;
-def points = doc['points'];
-double lat1 = Math.toRadians(params.lat);
-for (int i = 0; i < points.size(); ++i) {
-  def point = points.get(i);
-  double lat2 = Math.toRadians(point.getLat());
-  double dlat = lat2 - lat1;
-  double dlon = Math.toRadians(point.getLon() - params.lon);
-  double h = Math.pow(Math.sin(dlat / 2), 2)
-    + Math.cos(lat1) * Math.cos(lat2) * Math.pow(Math.sin(dlon / 2), 2);
-  best = Math.min(best, 2 * params.radius * Math.asin(Math.min(1.0, Math.sqrt(h))));
-}
-return best == Double.POSITIVE_INFINITY ? params.none : Math.floor(best / params.band);
-"""
-
-
-def _rings_then_score(query: OfferQuery) -> list:
-    point = {"lat": query.near.latitude, "lon": query.near.longitude}
-    ring_params = {
-        **point,
-        "radius": EARTH_RADIUS_KM,
-        "band": DISTANCE_BAND_KM,
-        "none": NO_PLACE_BAND,
-    }
-    return [
-        {
-            "_script": {
-                "type": "number",
-                "order": "desc",
-                "script": {"source": _COVERED, "params": {"coverage": COVERAGE}},
-            }
-        },
-        {
-            "_script": {
-                "type": "number",
-                "order": "asc",
-                "script": {"source": _RING, "params": ring_params},
-            }
-        },
-        "_score",
-    ]
 
 
 def semantic_candidates(vector, filters: list[Q]) -> dict[int, float]:

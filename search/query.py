@@ -24,13 +24,6 @@ MIN_PREFIX_LENGTH = 3
 FACETS = ("category", "kind", "target_group", "spoken_language")
 
 
-# With text and a place, "best match" lists offers covering more of the query first and,
-# among those, nearer rings before farther ones: within a ring of DISTANCE_BAND_KM the
-# better match leads. Offers without a place come after every ring.
-DISTANCE_BAND_KM = 5.0
-NO_PLACE_BAND = 10_000
-
-
 def language_weight(language: str, searcher_language: str) -> float:
     """How much a match in ``language`` counts for someone searching in ``searcher_language``."""
     if language == searcher_language:
@@ -65,11 +58,6 @@ class OfferQuery:
             return None
         days = range(7) if self.open_on is None else [self.open_on]
         return {f"{day}:{self.time_of_day}" for day in days}
-
-    @property
-    def distance_weighs_in(self) -> bool:
-        """Whether the order is best match with distance rings (text and a place given)."""
-        return self.effective_sort == "relevance" and self.near is not None
 
     @property
     def offset(self) -> int:
