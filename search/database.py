@@ -34,7 +34,7 @@ from .query import (
     OfferQuery,
     RawResults,
 )
-from .understanding import COVERAGE, Interpretation, Unit
+from .understanding import COVERAGE, Interpretation, Unit, coverage, ring_bonus
 from .vocabulary import Vocabulary
 
 
@@ -226,13 +226,15 @@ def text_scores(
     searcher_language: str,
     known: Vocabulary,
     offers: list[IndexedOffer],
+    coverage: float = COVERAGE,
 ) -> dict[int, float]:
-    """Offer id → score for offers covering at least ``meaning.minimum_units`` units."""
+    """Offer id → score for offers covering at least ``meaning.minimum_units`` units
+    (``coverage`` per unit covered, plus the best alternative's weight)."""
     totals: dict[int, float] = defaultdict(float)
     covered: dict[int, int] = defaultdict(int)
     for unit in meaning.units:
         for offer_id, weight in _unit_best(unit, searcher_language, known, offers).items():
-            totals[offer_id] += COVERAGE + weight
+            totals[offer_id] += coverage + weight
             covered[offer_id] += 1
     return {pk: total for pk, total in totals.items() if covered[pk] >= meaning.minimum_units}
 
@@ -315,11 +317,15 @@ def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None
             candidates = [o for o in candidates if distances[o.pk] <= query.radius_km]
     scores = None
     if meaning is not None and meaning.units:
-        scores = text_scores(meaning, query.language, meaning.terms_known(), candidates)
+        known = meaning.terms_known()
+        scores = text_scores(meaning, query.language, known, candidates, coverage(query))
         if vector is not None:
             found = similarities(snap, vector, {o.pk for o in candidates})
             for pk, extra in semantic.candidates_from_similarities(found, vector).items():
                 scores[pk] = scores.get(pk, 0.0) + extra
+        if query.distance_weighs_in:
+            for pk in scores:
+                scores[pk] += ring_bonus(distances[pk])
         scores = {pk: round(score, 3) for pk, score in scores.items()}
         candidates = [offer for offer in candidates if offer.pk in scores]
 

@@ -28,7 +28,7 @@ from .query import (
     OfferQuery,
     RawResults,
 )
-from .understanding import COVERAGE, Interpretation, Unit
+from .understanding import COVERAGE, Interpretation, Unit, coverage, ring_limits_km
 from .vocabulary import Vocabulary
 
 FACET_FIELDS = {
@@ -39,12 +39,12 @@ FACET_FIELDS = {
 }
 
 
-def _scored(condition: Q, weight: float) -> Q:
-    """A unit alternative: covering the unit counts COVERAGE, plus the alternative's weight."""
-    return Q("constant_score", filter=condition, boost=COVERAGE + weight)
+def _scored(condition: Q, base: float, weight: float) -> Q:
+    """A unit alternative: covering the unit counts ``base``, plus the alternative's weight."""
+    return Q("constant_score", filter=condition, boost=base + weight)
 
 
-def _unit_query(unit: Unit, searcher_language: str, known: Vocabulary) -> Q:
+def _unit_query(unit: Unit, searcher_language: str, known: Vocabulary, base: float) -> Q:
     """The best weight any alternative gives the unit (dis_max of constant scores).
 
     Typed words arrive expanded into concrete terms (``search.matching``), so the
@@ -58,30 +58,45 @@ def _unit_query(unit: Unit, searcher_language: str, known: Vocabulary) -> Q:
     for (language, weight), terms in sorted(by_weight.items()):
         for name, field_weight in FIELD_WEIGHTS.items():
             condition = Q("terms", **{column(name, language): sorted(terms)})
-            alternatives.append(_scored(condition, weight * field_weight))
+            alternatives.append(_scored(condition, base, weight * field_weight))
     for alternative in found.several:
         for name, field_weight in FIELD_WEIGHTS.items():
             column_name = column(name, alternative.language)
             condition = Q(
                 "bool", filter=[Q("term", **{column_name: t[:100]}) for t in alternative.terms]
             )
-            alternatives.append(_scored(condition, alternative.weight * field_weight))
+            alternatives.append(_scored(condition, base, alternative.weight * field_weight))
     for alternative in found.facets:
         condition = Q("terms", **{FACET_FIELDS[alternative.facet]: list(alternative.values)})
-        alternatives.append(_scored(condition, alternative.weight))
+        alternatives.append(_scored(condition, base, alternative.weight))
     return Q("dis_max", queries=alternatives, tie_breaker=0)
 
 
 def _text_query(query: OfferQuery, meaning: Interpretation, boosts: dict[int, float]) -> Q:
     """Offers covering enough of the query's units, or found by its meaning."""
     known = meaning.terms_known()
-    units = [_unit_query(unit, query.language, known) for unit in meaning.units]
+    base = coverage(query)
+    units = [_unit_query(unit, query.language, known, base) for unit in meaning.units]
     should = [Q("bool", should=units, minimum_should_match=meaning.minimum_units)]
     should += [
         Q("constant_score", filter=Q("term", offer_id=pk), boost=extra)
         for pk, extra in sorted(boosts.items())
     ]
     return Q("bool", should=should, minimum_should_match=1)
+
+
+def _distance_rings(query: OfferQuery) -> list[Q]:
+    """One constant score of ``COVERAGE`` per ring edge an offer's nearest place lies
+    within: the score steps of ``understanding.ring_bonus``, without a script."""
+    point = {"lat": query.near.latitude, "lon": query.near.longitude}
+    return [
+        Q(
+            "constant_score",
+            filter=Q("geo_distance", distance=f"{limit}km", distance_type="arc", points=point),
+            boost=COVERAGE,
+        )
+        for limit in ring_limits_km()
+    ]
 
 
 def _facet_filter(name: str, values: tuple[str, ...]) -> Q:
@@ -132,7 +147,8 @@ def build_search(
         must = [_text_query(query, meaning, boosts or {})]
     else:
         must = [Q("match_all")]
-    main = Q("bool", must=must, filter=filters)
+    rings = _distance_rings(query) if query.distance_weighs_in else []
+    main = Q("bool", must=must, should=rings, filter=filters)
     search = Search(using=client(), index=alias_name()).query(main)
 
     chosen = {name: values for name, values in query.filter_values().items() if values}

@@ -23,6 +23,14 @@ SEARCHER_LANGUAGE_WEIGHT, SOURCE_LANGUAGE_WEIGHT, OTHER_LANGUAGE_WEIGHT = 3.0, 2
 MIN_PREFIX_LENGTH = 3
 FACETS = ("category", "kind", "target_group", "spoken_language")
 
+# With text and a place, "best match" lets distance weigh in: among offers covering
+# the same number of query units, nearer rings of DISTANCE_RING_KM come first, and
+# within a ring the better match leads. Beyond the last ring (and without a place)
+# distance no longer reorders. Rings are score steps, not a sort script, so both
+# backends compute them alike (see ``understanding.ring_bonus``).
+DISTANCE_RING_KM = 5.0
+DISTANCE_RINGS = 12
+
 
 def language_weight(language: str, searcher_language: str) -> float:
     """How much a match in ``language`` counts for someone searching in ``searcher_language``."""
@@ -58,6 +66,11 @@ class OfferQuery:
             return None
         days = range(7) if self.open_on is None else [self.open_on]
         return {f"{day}:{self.time_of_day}" for day in days}
+
+    @property
+    def distance_weighs_in(self) -> bool:
+        """Whether the order is best match with nearer rings first (text and a place)."""
+        return self.effective_sort == "relevance" and self.near is not None
 
     @property
     def offset(self) -> int:

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field
 from directory.i18n import SOURCE_LANGUAGE, site_languages
 
 from . import analysis, compounds, thesaurus, vocabulary
-from .query import MATCH_WEIGHTS, SOURCE_LANGUAGE_WEIGHT, language_weight
+from .query import (
+    DISTANCE_RING_KM,
+    DISTANCE_RINGS,
+    MATCH_WEIGHTS,
+    SOURCE_LANGUAGE_WEIGHT,
+    OfferQuery,
+    language_weight,
+)
 from .vocabulary import Vocabulary
 
 COVERAGE = 100.0  # more than all of a query's alternative weights together
@@ -31,6 +38,24 @@ MAX_UNITS = 8  # words beyond these are ignored (a pasted paragraph is not a que
 CONCEPT_WEIGHT = SOURCE_LANGUAGE_WEIGHT * 0.9  # a thesaurus word: nearly as good as typing it
 PARTS_WEIGHT = SOURCE_LANGUAGE_WEIGHT * 0.8
 FACET_WEIGHT = 1.0
+
+
+def coverage(query: OfferQuery) -> float:
+    """What covering one unit counts for ``query``: more than all ring bonuses together
+    when distance weighs in, so coverage still comes first."""
+    return COVERAGE * (DISTANCE_RINGS + 1) if query.distance_weighs_in else COVERAGE
+
+
+def ring_limits_km() -> list[float]:
+    """The outer edges of the distance rings, nearest first."""
+    return [DISTANCE_RING_KM * ring for ring in range(1, DISTANCE_RINGS + 1)]
+
+
+def ring_bonus(distance_km: float) -> float:
+    """What an offer ``distance_km`` away adds when distance weighs in: ``COVERAGE`` for
+    each ring edge it lies within (the Elasticsearch query adds one constant score per
+    edge), so a nearer ring outranks any better match in a farther one."""
+    return COVERAGE * sum(1 for limit in ring_limits_km() if distance_km <= limit)
 
 
 @dataclass(frozen=True)

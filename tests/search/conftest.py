@@ -1,5 +1,6 @@
 """Fixtures for search tests: each backend in turn, and offers indexed as on publish."""
 
+import logging
 import os
 import uuid
 
@@ -30,12 +31,34 @@ def _fresh_outage_state():
     interface._outage = False
 
 
+class _Fallbacks(logging.Handler):
+    """Counts "Elasticsearch failed" records: the database silently answered instead."""
+
+    def __init__(self):
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture
-def use_elasticsearch(settings):
-    """Point the site at the test node with a fresh index prefix; delete its indices after."""
+def use_elasticsearch(request, settings):
+    """Point the site at the test node with a fresh index prefix; delete its indices after.
+
+    A test on this node fails if any search fell back to the database (a query the
+    node refuses would otherwise pass on the database's answer), unless it is marked
+    ``outage`` because it breaks the node on purpose.
+    """
     url = settings.ELASTICSEARCH_URL = elasticsearch_url()
     prefix = settings.ELASTICSEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    fallbacks = _Fallbacks()
+    search_log = logging.getLogger("gemeinsam.search")
+    search_log.addHandler(fallbacks)
     yield settings
+    search_log.removeHandler(fallbacks)
+    if fallbacks.messages and not request.node.get_closest_marker("outage"):
+        pytest.fail("Elasticsearch fell back to the database: " + fallbacks.messages[0])
     # A test may have pointed the site elsewhere (the outage test does): clean up at the node.
     Elasticsearch(url).indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
 

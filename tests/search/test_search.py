@@ -262,6 +262,36 @@ def test_time_of_day_alone_and_with_a_weekday(backend, offer):
     assert titles(OfferQuery(time_of_day="evening")) == ["Abendkurs"]
 
 
+def test_with_text_and_a_place_nearer_rings_come_first(backend, offer):
+    """29 km away with the word in its title, 3 km away with it in the summary: the near
+    one leads; within one ring the better match leads; partial matches stay behind."""
+    offer("Deutschkurs am Abend", places=(place_north_of(WEILHEIM, 29),))
+    offer(
+        "Sprachtreff",
+        summary_de="Ein Deutschkurs für Anfänger.",
+        places=(place_north_of(WEILHEIM, 3),),
+    )
+    offer("Deutschkurs am Morgen", places=(place_north_of(WEILHEIM, 4),))
+    offer("Nähcafé", summary_de="Deutschkurs nebenbei.", places=())
+    query = OfferQuery(text="Deutschkurs", near=WEILHEIM)
+    assert query.distance_weighs_in
+    assert titles(query) == [
+        "Deutschkurs am Morgen",  # ring 0, title
+        "Sprachtreff",  # ring 0, summary
+        "Deutschkurs am Abend",  # ring 5
+        "Nähcafé",  # no place: after every ring
+    ]
+    # Without a place, the plain best match.
+    assert titles(OfferQuery(text="Deutschkurs"))[:2] == [
+        "Deutschkurs am Abend",
+        "Deutschkurs am Morgen",
+    ]
+    # A query covering two units ranks above one covering one, however far.
+    offer("Deutschkurs und Kinderbetreuung", places=(place_north_of(WEILHEIM, 40),))
+    two = OfferQuery(text="Deutschkurs Kinderbetreuung", near=WEILHEIM)
+    assert titles(two)[0] == "Deutschkurs und Kinderbetreuung"
+
+
 def test_pagination_and_count(backend, offer):
     for n in range(5):
         offer(f"Kurs {n}")
