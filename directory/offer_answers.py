@@ -156,7 +156,12 @@ def offer_answers(offer: OfferPage, language: str) -> dict[str, dict[str, Any]]:
         "website": offer.website,
         "messenger": offer.messenger,
     }
-    picture = {"picture_alt": text("image_alt"), "people_consent": "on" if offer.image else ""}
+    # A published picture passed the consent question once; its answer was not stored.
+    picture = {
+        "picture_alt": text("image_alt"),
+        "people_shown": "yes" if offer.image else "",
+        "people_consent": "on" if offer.image else "",
+    }
     return {
         "what": what,
         "when": when,

@@ -56,7 +56,11 @@ def discard_pending_picture(token: str | None) -> None:
 
 
 def image_from_pending(token: str, alt: str) -> AbstractImage | None:
-    """Turn a pending picture into a Wagtail image (people's consent recorded)."""
+    """Turn a pending picture into a Wagtail image.
+
+    Its consent flag is set: the form let it through only if no one can be recognised
+    or the people shown agreed.
+    """
     path = pending_picture(token)
     if path is None:
         return None

@@ -10,6 +10,7 @@ urlpatterns = [
     path("submit/", submit_offer.start, name="submission-start"),
     path("submit/sent/", submit_offer.sent, name="submission-sent"),
     path("submit/confirm/<str:token>/", submit_offer.confirm, name="submission-confirm"),
+    path("submit/picture/thumbnail/", submit_offer.picture, name="submission-picture"),
     path("submit/<slug:step>/", submit_offer.step, name="submission-step"),
     path("report/<page_id:offer_id>/", reports.report, name="report-problem"),
     path("offer/<page_id:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
@@ -31,10 +32,28 @@ urlpatterns = [
     path("my/", owners.my_offers, name="my-offers"),
     path("my/offers/<page_id:offer_id>/edit/", owners.member_edit, name="member-edit"),
     path(
+        "my/offers/<page_id:offer_id>/edit/picture/thumbnail/",
+        owners.member_edit_picture,
+        name="member-edit-picture",
+    ),
+    path(
+        "my/offers/<page_id:offer_id>/edit/<slug:step>/",
+        owners.member_edit_step,
+        name="member-edit-step",
+    ),
+    path(
         "my/offers/<page_id:offer_id>/current/",
         owners.member_still_current,
         name="member-still-current",
     ),
     path("offer-link/<str:token>/edit/", owners.owner_edit, name="owner-edit"),
+    path(
+        "offer-link/<str:token>/edit/picture/thumbnail/",
+        owners.owner_edit_picture,
+        name="owner-edit-picture",
+    ),
+    path(
+        "offer-link/<str:token>/edit/<slug:step>/", owners.owner_edit_step, name="owner-edit-step"
+    ),
     path("offer-link/<str:token>/current/", owners.owner_still_current, name="owner-still-current"),
 ]

@@ -47,6 +47,12 @@ ACCESS_TABLE: list[tuple[str, int | str, int | str, int | str, int | str, int | 
     ("/de/my/",                                             LI,   OK,   OK,   OK,   OK),
     # Only members of the offer's organisation; staff edit offers in the Wagtail admin.
     ("/de/my/offers/{offer_id}/edit/",                      LI,   OK,   NF,   NF,   NF),
+    ("/de/my/offers/{offer_id}/edit/when/",                 LI,   OK,   NF,   NF,   NF),
+    ("/de/my/offers/{offer_id}/edit/picture/",              LI,   OK,   NF,   NF,   NF),
+    # A picture waits in the session that uploaded it; with none waiting there is none.
+    ("/de/my/offers/{offer_id}/edit/picture/thumbnail/",    LI,   NF,   NF,   NF,   NF),
+    ("/de/my/offers/{offer_id}/edit/nonsense/",             LI,   NF,   NF,   NF,   NF),
+    ("/de/submit/picture/thumbnail/",                       NF,   NF,   NF,   NF,   NF),
     ("/admin/",                                             AL,   AL,   AL,   OK,   OK),
     ("/admin/pages/{offer_id}/edit/",                       AL,   AL,   AL,   OK,   OK),
     ("/admin/snippets/directory/problemreport/",            AL,   AL,   AL,   OK,   OK),

@@ -270,14 +270,16 @@ class ContactForm(StepForm):
     contact_name = PlainCharField(
         label=_("Contact person (optional)"), max_length=100, required=False
     )
+    # The ways to get in touch: at least one is needed, none is required on its own;
+    # the page groups them under one question that says so (``contact_ways``).
     contact_phone = forms.CharField(
-        label=_("Phone (optional)"), max_length=30, required=False, validators=[validate_phone]
+        label=_("Phone"), max_length=30, required=False, validators=[validate_phone]
     )
-    contact_email = forms.EmailField(label=_("Public e-mail (optional)"), required=False)
+    contact_email = forms.EmailField(label=_("Public e-mail"), required=False)
     website = forms.URLField(
-        label=_("Website (optional)"), required=False, assume_scheme="https", max_length=200
+        label=_("Website"), required=False, assume_scheme="https", max_length=200
     )
-    messenger = PlainCharField(label=_("Messenger (optional)"), max_length=100, required=False)
+    messenger = PlainCharField(label=_("Messenger"), max_length=100, required=False)
     submitter_email = forms.EmailField(
         label=_("Your e-mail address"),
         help_text=_(
@@ -294,8 +296,12 @@ class ContactForm(StepForm):
         error_messages={"required": _("Please agree, so that we can contact you.")},
     )
 
-    def __init__(self, *args, member_organisations=None, **kwargs):
+    contact_ways = ("contact_phone", "contact_email", "website", "messenger")
+
+    def __init__(self, *args, member_organisations=None, defaults=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, value in (defaults or {}).items():
+            self.fields[name].initial = value
         if member_organisations is not None:
             # A member posts for their organisation; we already know who they are.
             for name in ("organisation_name", "org_type", "submitter_email", "privacy"):
@@ -307,9 +313,27 @@ class ContactForm(StepForm):
             )
             self.order_fields(["organisation"])
 
+    def ways(self) -> list:
+        """The bound fields of the ways to get in touch, shown together."""
+        return [self[name] for name in self.contact_ways]
+
+    def other_fields_before(self) -> list:
+        """The visible fields before the group of ways to get in touch."""
+        names = list(self.fields)
+        return self._visible(names[: names.index(self.contact_ways[0])])
+
+    def other_fields_after(self) -> list:
+        """The visible fields after the group of ways to get in touch."""
+        names = list(self.fields)
+        return self._visible(names[names.index(self.contact_ways[-1]) + 1 :])
+
+    def _visible(self, names: list[str]) -> list:
+        # The honeypot has its own hidden place in the page (includes/honeypot.html).
+        return [self[n] for n in names if not self[n].is_hidden and n != "homepage"]
+
     def clean(self):
         data = super().clean()
-        if not any(data.get(f) for f in ("contact_phone", "contact_email", "website", "messenger")):
+        if not any(data.get(f) for f in self.contact_ways):
             if "contact_phone" not in self.errors:
                 self.add_error(
                     "contact_phone",
@@ -338,6 +362,15 @@ class PictureForm(StepForm):
         required=False,
         help_text=_("For people who cannot see it, for example “Women drinking tea at a table”."),
     )
+    people_shown = forms.ChoiceField(
+        label=_("Can people be recognised in the picture?"),
+        choices=[
+            ("no", _("No – no one can be recognised")),
+            ("yes", _("Yes – people can be recognised")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
     people_consent = forms.BooleanField(
         label=_("The people shown agreed that the picture is published."), required=False
     )
@@ -363,7 +396,11 @@ class PictureForm(StepForm):
         if keeps_picture and "picture" not in self.errors:
             if not (data.get("picture_alt") or "").strip():
                 self.add_error("picture_alt", _("Describe what the picture shows."))
-            if not data.get("people_consent"):
+            if not data.get("people_shown"):
+                self.add_error(
+                    "people_shown", _("Say whether people can be recognised in the picture.")
+                )
+            elif data["people_shown"] == "yes" and not data.get("people_consent"):
                 self.add_error(
                     "people_consent",
                     _("Only pictures whose people agreed to publication can be shown."),

@@ -12,19 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.log_actions import log
 
 from .. import links, moderation, reminders
-from ..forms.offer_steps import STEPS
+from ..constants.formats import OfferFormat
 from ..i18n import active_language
 from ..models import OfferPage, OrganisationMembership
 from ..offer_answers import edit_offer, offer_answers
-from ..pending_pictures import keep_pending_picture
 from ..ratelimit import rate_limited
-from .common import locate_answers, member_organisations, raw_answers
+from . import steps
+from .common import locate_answers, member_organisations
 
 
 def _status(offer: OfferPage) -> str:
@@ -71,9 +72,30 @@ def _member_offer(request, offer_id: int) -> OfferPage:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def member_edit(request, offer_id: int):
-    """Edit one of the organisation's offers."""
+    """Edit one of the organisation's offers: the check page, each step a link away."""
     offer = _member_offer(request, offer_id)
-    return _edit(request, offer, user=request.user)
+    flow = _edit_flow(request, offer, user=request.user, link={"offer_id": offer.pk})
+    return _edit_review(request, offer, flow, user=request.user)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def member_edit_step(request, offer_id: int, step: str):
+    """One step of a member's edit; it returns to the check page."""
+    offer = _member_offer(request, offer_id)
+    flow = _edit_flow(request, offer, user=request.user, link={"offer_id": offer.pk})
+    if step == "review":
+        return redirect(flow.url("review"))
+    return steps.show_step(request, flow, step)
+
+
+@login_required
+@never_cache
+def member_edit_picture(request, offer_id: int):
+    offer = _member_offer(request, offer_id)
+    flow = _edit_flow(request, offer, user=request.user, link={"offer_id": offer.pk})
+    return steps.picture_thumbnail(request, flow)
 
 
 @login_required
@@ -111,11 +133,34 @@ def _offer_from_link(token: str, purpose: str):
 @rate_limited("confirmation", methods=("GET", "POST"))
 @require_http_methods(["GET", "POST"])
 def owner_edit(request, token: str):
-    """The edit link in e-mails to submitters without an account."""
+    """The edit link in e-mails to submitters without an account: the check page."""
     offer, problem, status = _offer_from_link(token, "edit")
     if offer is None:
         return render(request, "directory/link_problem.html", problem, status=status)
-    return _edit(request, offer, user=None)
+    flow = _edit_flow(request, offer, user=None, link={"token": token})
+    return _edit_review(request, offer, flow, user=None)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def owner_edit_step(request, token: str, step: str):
+    """One step of an edit through the link; it returns to the check page."""
+    offer, problem, status = _offer_from_link(token, "edit")
+    if offer is None:
+        return render(request, "directory/link_problem.html", problem, status=status)
+    flow = _edit_flow(request, offer, user=None, link={"token": token})
+    if step == "review":
+        return redirect(flow.url("review"))
+    return steps.show_step(request, flow, step)
+
+
+@never_cache
+def owner_edit_picture(request, token: str):
+    offer, _problem, _status = _offer_from_link(token, "edit")
+    if offer is None:
+        raise Http404
+    flow = _edit_flow(request, offer, user=None, link={"token": token})
+    return steps.picture_thumbnail(request, flow)
 
 
 @never_cache
@@ -129,81 +174,85 @@ def owner_still_current(request, token: str):
     return render(request, "directory/my/still_current.html", {"offer": offer})
 
 
-def _edit(request, offer: OfferPage, *, user):
-    """One page with every step of the form, filled with the latest version of the offer."""
-    language = active_language()
-    members = member_organisations(user) if user is not None else None
+def _edit_flow(request, offer: OfferPage, *, user, link: dict) -> steps.Flow:
+    """The steps of an edit, starting from the offer's latest version in the reader's language.
+
+    The answers live in the session under the offer and its latest revision, so an
+    edit begun before a moderator's change starts afresh instead of undoing it.
+    """
     draft = offer.get_latest_revision_as_object()
-    stored = offer_answers(draft, language)
-    kwargs = {
-        "contact": {
-            "member_organisations": members
-            if members is not None
-            else [draft.organisation]
-            if draft.organisation
-            else []
-        },
-        "picture": {"has_picture": draft.image_id is not None},
-    }
-    if request.method == "POST":
-        forms = {}
-        for name, form_class in STEPS:
-            raw = raw_answers(form_class, request.POST, **kwargs.get(name, {}))
-            forms[name] = form_class(data=raw, files=request.FILES, **kwargs.get(name, {}))
-        valid = all(form.is_valid() for form in forms.values())
-        if valid and any(form.is_spam() for form in forms.values()):
-            raise Http404
-        if valid:
-            answers = {}
-            for form in forms.values():
-                answers.update(form.cleaned_data)
-            if _locate(forms["where"], answers, stored["where"]):
-                picture = answers.get("picture")
-                token = keep_pending_picture(picture) if picture is not None else None
-                revision = edit_offer(
-                    offer,
-                    answers,
-                    language,
-                    picture_token=token,
-                    remove_picture=bool(answers.get("remove_picture")),
-                    user=user,
-                )
-                if user is not None and moderation.member_can_publish(offer, user):
-                    revision.publish(user=user, skip_permission_checks=True)
-                    log(instance=offer, action="directory.trusted_publish", user=user)
-                    messages.success(request, _("Your changes are published."))
-                else:
-                    moderation.submit_for_review(offer, user)
-                    messages.success(
-                        request,
-                        _(
-                            "Thank you. A moderator will check your changes; until then the "
-                            "offer stays as it was."
-                        ),
-                    )
-                if user is not None:
-                    return redirect("my-offers")
-                return render(request, "directory/my/edit_saved.html", {"offer": offer})
-    else:
-        forms = {
-            name: form_class(initial=stored[name], **kwargs.get(name, {}))
-            for name, form_class in STEPS
-        }
-    return render(
-        request,
-        "directory/my/edit.html",
-        {
-            "offer": offer,
-            "forms": forms,
-            "steps": [(n, forms[n]) for n, _f in STEPS],
-            "picture_kept": draft.image_id is not None,
-        },
+    members = member_organisations(user) if user is not None else None
+    if members is None:
+        members = [draft.organisation] if draft.organisation else []
+    prefix = "member-edit" if "offer_id" in link else "owner-edit"
+
+    def url(name: str) -> str:
+        if name == "review":
+            return reverse(prefix, kwargs=link)
+        if name == "picture-thumbnail":
+            return reverse(f"{prefix}-picture", kwargs=link)
+        return reverse(f"{prefix}-step", kwargs={**link, "step": name})
+
+    picture = ""
+    if draft.image is not None:
+        picture = draft.image.get_rendition("max-320x240").url
+    return steps.Flow(
+        session_key=f"offer_edit:{offer.pk}:{offer.latest_revision_id}",
+        url=url,
+        member_organisations=members,
+        initial=offer_answers(draft, active_language()),
+        saved_picture_url=picture,
+        back_to_review=True,
     )
 
 
-def _locate(form, answers: dict, before: dict) -> bool:
-    """Locate again if the address changed; False (with an error) if it cannot be found."""
-    if not form.needs_place():
+def _edit_review(request, offer: OfferPage, flow: steps.Flow, *, user):
+    """The check page of an edit: every answer with a link to change it, then send."""
+    state = flow.state(request)
+    forms, invalid = steps.checked_answers(flow, state)
+    context = {"offer": offer, **steps.review_context(flow, state, forms)}
+    if request.method == "GET":
+        return render(request, "directory/submit/review.html", context)
+    if invalid is not None:
+        messages.error(request, _("Some answers are missing. Please complete this step."))
+        return redirect(flow.url(invalid))
+    if state.get("spam") or request.POST.get("homepage"):
+        raise Http404
+    answers = context["answers"]
+    before = flow.initial["where"] if flow.initial else {}
+    if not _locate(answers, before):
+        messages.error(request, _("We could not find this place. Check the postcode and the town."))
+        return redirect(flow.url("where"))
+    revision = edit_offer(
+        offer,
+        answers,
+        active_language(),
+        picture_token=state.get("picture"),
+        remove_picture=bool(answers.get("remove_picture")),
+        user=user,
+    )
+    flow.forget(request)
+    if user is not None and moderation.member_can_publish(offer, user):
+        revision.publish(user=user, skip_permission_checks=True)
+        log(instance=offer, action="directory.trusted_publish", user=user)
+        messages.success(request, _("Your changes are published."))
+    else:
+        moderation.submit_for_review(offer, user)
+        messages.success(
+            request,
+            _(
+                "Thank you. A moderator will check your changes; until then the "
+                "offer stays as it was."
+            ),
+        )
+    if user is not None:
+        return redirect("my-offers")
+    return render(request, "directory/my/edit_saved.html", {"offer": offer})
+
+
+def _locate(answers: dict, before: dict) -> bool:
+    """Locate again if the address changed (the where step normally did); False if not found."""
+    if answers.get("format") == OfferFormat.ONLINE:
         answers["latitude"] = answers["longitude"] = None
         return True
     same = all(
@@ -216,11 +265,10 @@ def _locate(form, answers: dict, before: dict) -> bool:
             float(before["longitude"]),
         )
         return True
+    if answers.get("latitude") is not None:
+        return True  # located by the where step of this edit
     point = locate_answers(answers)
     if point is None:
-        form.add_error(
-            "postcode", _("We could not find this place. Check the postcode and the town.")
-        )
         return False
     answers["latitude"], answers["longitude"] = point
     return True

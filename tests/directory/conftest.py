@@ -98,6 +98,7 @@ def submit_offer(
             data.update(
                 picture=SimpleUploadedFile("photo.jpg", picture, content_type="image/jpeg"),
                 picture_alt="Zwei Frauen am Tisch mit Teegläsern",
+                people_shown="yes",
                 people_consent="on",
             )
         response = fill_step(client, language, step, data)

@@ -157,10 +157,8 @@ def test_request_changes_then_edit_then_reject(
     edit_path = re.search(r"http://testserver(/uk/offer-link/\S+/edit/)", changes.body).group(1)
     page = client.get(edit_path)
     assert page.status_code == 200 and TITLE in page.content.decode()
-    data = form_data_from(page.content.decode())
-    data["slot1_start"] = "16:00"
     with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(edit_path, data)
+        saved = change_step(client, edit_path, "when", {"slot1_start": "16:00"})
     assert saved.status_code == 200 and "edit-saved" in saved.content.decode(), _errors(saved)
     state = moderation.in_review(offer)
     assert state.status == "in_progress"
@@ -179,6 +177,21 @@ def test_request_changes_then_edit_then_reject(
     assert not offer.live and moderation.in_review(offer) is None
     assert PageLogEntry.objects.filter(page=offer, action="directory.declined").exists()
     assert client.get(f"/uk/angebote/{offer.slug}/").status_code == 404
+
+
+def change_step(client, check_path: str, step: str, changes: dict, send: bool = True):
+    """An edit as a person makes it: from the check page open one step, change what
+    ``changes`` names, save it (back on the check page) and, with ``send``, send."""
+    check = client.get(check_path).content.decode()
+    link = re.search(rf'href="([^"]*/edit/{step}/)"', check)
+    assert link, f"no change link for {step}"
+    page = client.get(link.group(1))
+    assert page.status_code == 200
+    data = form_data_from(page.content.decode())
+    data.update(changes)
+    saved = client.post(link.group(1), data)
+    assert saved.status_code == 302 and saved.url == check_path, _errors(saved)
+    return client.post(check_path, {}) if send else saved
 
 
 def _errors(response) -> list[str]:
@@ -305,6 +318,7 @@ def test_a_refused_picture_says_why_and_keeps_the_description(client, site_tree,
             {
                 "picture": SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg"),
                 "picture_alt": "Children painting",
+                "people_shown": "yes",
                 "people_consent": "on",
             },
         )
@@ -324,7 +338,7 @@ def test_a_png_named_jpg_is_accepted_as_what_it_is(client, site_tree):
         {
             "picture": SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg"),
             "picture_alt": "Blaue Fläche",
-            "people_consent": "on",
+            "people_shown": "no",
         },
     )
     assert response.status_code == 302

@@ -10,7 +10,7 @@ from wagtail.models import PageLogEntry
 from directory import moderation
 from directory.models import OfferPage, OrganisationMembership
 from tests.directory.conftest import make_member
-from tests.directory.test_contribute import approve, form_data_from
+from tests.directory.test_contribute import approve, change_step
 from tests.factories import make_offer
 
 
@@ -31,12 +31,11 @@ def two_members(site_tree, django_user_model):
 
 
 def edit_summary(client, offer: OfferPage, summary: str):
-    page = client.get(f"/de/my/offers/{offer.pk}/edit/")
-    assert page.status_code == 200
-    data = form_data_from(page.content.decode())
-    data["summary"] = summary
-    data["contact_phone"] = "0881 5550100"  # the factory's offers have no contact yet
-    return client.post(f"/de/my/offers/{offer.pk}/edit/", data)
+    check = f"/de/my/offers/{offer.pk}/edit/"
+    assert client.get(check).status_code == 200
+    # The factory's offers have no contact yet: the check page sends only complete answers.
+    change_step(client, check, "contact", {"contact_phone": "0881 5550100"}, send=False)
+    return change_step(client, check, "what", {"summary": summary})
 
 
 def test_my_offers_lists_only_the_members_own(client, two_members):
