@@ -15,7 +15,8 @@ EDIT_STEPS = [name for name in STEP_NAMES if name != "review"]
 def member(district, django_user_model):
     """An approved member of the organisation that runs the district's offers."""
     _tree, offers = district
-    user = django_user_model.objects.create_user("helfer@example.org", "helfer@example.org", PASSWORD)
+    address = "helfer@example.org"
+    user = django_user_model.objects.create_user(address, address, PASSWORD)
     OrganisationMembership.objects.create(
         user=user, organisation=offers[0].organisation, approved=True, language="de"
     )

@@ -29,7 +29,8 @@ def test_the_contact_ways_are_one_question_that_asks_for_at_least_one(client, si
     for name in ContactForm.contact_ways:
         assert f'name="{name}"' in group
     # None of the four is marked optional on its own: together they are not.
-    labels = re.findall(r'<label for="id_(?:contact_phone|contact_email|website|messenger)">([^<]*)', group)
+    ways = "|".join(ContactForm.contact_ways)
+    labels = re.findall(rf'<label for="id_(?:{ways})">([^<]*)', group)
     assert len(labels) == 4 and not any("freiwillig" in label for label in labels)
     answers = {**STEP_ANSWERS["contact"], "contact_phone": ""}
     refused = fill_step(client, "de", "contact", answers)
