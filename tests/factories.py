@@ -153,3 +153,19 @@ def jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     picture.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def restore_after_flush() -> None:
+    """Put back what migrations made and tests need once a transactional test's flush
+    removed it: the default locale, the page tree's root and the taxonomy."""
+    from django.conf import settings
+    from wagtail.models import Locale
+
+    from directory.taxonomy import sync_taxonomy
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    if not Page.objects.filter(depth=1).exists():
+        with translation.override("de"):
+            Page.add_root(instance=Page(title="Root", slug="root"))
+    sync_taxonomy()

@@ -16,7 +16,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.factories import make_offer, make_organisation, make_site_tree
+from tests.factories import make_offer, make_organisation, make_site_tree, restore_after_flush
 
 PHONE = {"width": 360, "height": 740}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -135,16 +135,7 @@ def district(transactional_db):
     that end with a flush; what migrations made and the tests need (the tree's
     root, the default locale, the taxonomy) is put back first.
     """
-    from wagtail.models import Locale, Page
-
-    from directory.taxonomy import sync_taxonomy
-
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        with translation.override("de"):
-            Page.add_root(instance=Page(title="Root", slug="root"))
-    sync_taxonomy()
+    restore_after_flush()
     tree = make_site_tree()
     verein = make_organisation(tree, "Helferkreis Asyl Weilheim", email="helferkreis@example.org")
     soon = dt.date.today() + dt.timedelta(days=3)

@@ -236,21 +236,13 @@ def test_a_huge_thesaurus_entry_is_refused_and_kept_in_the_form(db, admin_client
 def test_publishing_embeds_in_the_background(settings):
     """Outside SQLite the request does not wait for the model: a thread embeds the new
     texts and indexes the offer again, with its vectors."""
-    from wagtail.models import Locale, Page
-
     from directory import background
-    from directory.taxonomy import sync_taxonomy
     from search.indexing import index_offer
     from search.models import Embedding, OfferPassage
-    from tests.factories import make_site_tree
+    from tests.factories import make_site_tree, restore_after_flush
 
     settings.SEMANTIC_EMBED_INLINE = False
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code=settings.LANGUAGE_CODE)
-    if not Page.objects.filter(depth=1).exists():
-        with translation.override("de"):
-            Page.add_root(instance=Page(title="Root", slug="root"))
-    sync_taxonomy()
+    restore_after_flush()
     offer = make_offer(make_site_tree(), "Imkerkurs", summary_de="Bienen halten lernen.")
     index_offer(offer.pk)  # returns at once; the thread embeds
     background.drain("embed")  # wait for it, as a test must
