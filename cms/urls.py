@@ -12,7 +12,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from search import api as search_api
 
+from .health import healthz
+
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/offers/", search_api.offers, name="api-offers"),
     path("api/v1/suggest/", search_api.suggestions, name="api-suggest"),
     path("api/v1/openapi.json", search_api.openapi, name="api-openapi"),

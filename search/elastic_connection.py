@@ -19,9 +19,26 @@ def is_configured() -> bool:
     return bool(settings.ELASTICSEARCH_URL)
 
 
+def node_urls(value: str) -> list[str]:
+    """The nodes ``ELASTICSEARCH_URL`` names: one URL, or several separated by commas."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 @lru_cache(maxsize=4)
 def _client(url: str, timeout: float) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+    nodes = node_urls(url)
+    # A request that cannot reach a node goes to the next one (one try per node), so a
+    # dead node does not send searches to the database while the cluster serves. A node
+    # marked dead is tried again after at most two seconds (the client's default back-off
+    # grows to 30 s), so search is back on Elasticsearch soon after an outage ends.
+    return Elasticsearch(
+        nodes,
+        request_timeout=timeout,
+        max_retries=len(nodes) - 1,
+        retry_on_timeout=False,
+        dead_node_backoff_factor=0.25,
+        max_dead_node_backoff=2.0,
+    )
 
 
 def client() -> Elasticsearch:

@@ -173,9 +173,9 @@ def test_updates_during_rebuild_reach_the_new_index(use_elasticsearch, site_tree
 class Proxy:
     """A TCP proxy to Elasticsearch that can be cut, like a node going down mid-run."""
 
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int, port: int = 0) -> None:
         self.target = (target_host, target_port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server(("127.0.0.1", port))  # port: back on the same
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = []
         self.running = True
@@ -250,3 +250,51 @@ def test_elasticsearch_outage_falls_back_to_the_database(
     assert PendingIndexUpdate.objects.filter(offer_id=later.pk).exists()
     found = [h.offer.title_de for h in search(OfferQuery(text="Schachabend")).hits]
     assert found == ["Schachabend"]
+
+
+@pytest.mark.outage
+def test_search_is_back_on_elasticsearch_within_seconds_after_an_outage(
+    use_elasticsearch, site_tree, committed
+):
+    """The whole engine goes away and comes back: the database answers meanwhile, and
+    the first searches after its return are Elasticsearch's again (no 30 s back-off)."""
+    import time
+    from urllib.parse import urlsplit
+
+    target = urlsplit(use_elasticsearch.ELASTICSEARCH_URL)
+    proxy = Proxy(target.hostname, target.port)
+    use_elasticsearch.ELASTICSEARCH_URL = f"http://127.0.0.1:{proxy.port}"
+    with committed():
+        make_offer(site_tree, "Sprachcafé")
+    assert search(OfferQuery(text="Sprachcafé")).backend == "elasticsearch"
+    proxy.stop()
+    assert search(OfferQuery(text="Sprachcafé")).backend == "database"
+    with committed():
+        make_offer(site_tree, "Schachabend")  # published during the outage: queued
+    proxy = Proxy(target.hostname, target.port, port=proxy.port)
+    back = time.monotonic()
+    while search(OfferQuery(text="Sprachcafé")).backend != "elasticsearch":
+        assert time.monotonic() - back < 5, "Elasticsearch is up, but searches still fall back"
+        time.sleep(0.2)
+    call_command("search_index", "retry", stdout=io.StringIO())
+    hits = search(OfferQuery(text="Schachabend"))
+    assert hits.backend == "elasticsearch" and [h.offer.title_de for h in hits.hits] == [
+        "Schachabend"
+    ]
+    proxy.stop()
+
+
+def test_a_dead_node_named_first_does_not_send_searches_to_the_database(
+    use_elasticsearch, site_tree, committed
+):
+    """ELASTICSEARCH_URL lists several nodes; the first is gone, the next one answers."""
+    with committed():
+        make_offer(site_tree, "Sprachcafé")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    working = use_elasticsearch.ELASTICSEARCH_URL
+    use_elasticsearch.ELASTICSEARCH_URL = f"http://127.0.0.1:{dead}, {working}"
+    results = [search(OfferQuery(text="Sprachcafé")) for _ in range(4)]
+    assert [r.backend for r in results] == ["elasticsearch"] * 4
+    assert [h.offer.title_de for h in results[-1].hits] == ["Sprachcafé"]
