@@ -202,6 +202,21 @@ def indexed_ids(index: str | None = None) -> set[int]:
     }
 
 
+def indexed_versions(index: str | None = None) -> dict[int, int]:
+    """Offer id → the version (publication time in µs) of its copy in the index."""
+    if not client().indices.exists(index=index or alias_name()):
+        return {}
+    return {
+        int(hit["_id"]): int(hit["_version"])
+        for hit in helpers.scan(
+            client(),
+            index=index or alias_name(),
+            query={"query": {"match_all": {}}, "version": True},
+            _source=False,
+        )
+    }
+
+
 def rebuild(
     documents: Callable[[], Iterable[OfferDocument]],
     expected_ids: Callable[[], set[int]],

@@ -265,18 +265,27 @@ def test_search_is_back_on_elasticsearch_within_seconds_after_an_outage(
     proxy = Proxy(target.hostname, target.port)
     use_elasticsearch.ELASTICSEARCH_URL = f"http://127.0.0.1:{proxy.port}"
     with committed():
-        make_offer(site_tree, "Sprachcafé")
+        cafe = make_offer(site_tree, "Sprachcafé")
     assert search(OfferQuery(text="Sprachcafé")).backend == "elasticsearch"
     proxy.stop()
     assert search(OfferQuery(text="Sprachcafé")).backend == "database"
     with committed():
         make_offer(site_tree, "Schachabend")  # published during the outage: queued
+        cafe.summary_de = "Jetzt auch mit Kinderbetreuung."
+        cafe.save_revision().publish()  # its indexed copy is now stale
     proxy = Proxy(target.hostname, target.port, port=proxy.port)
     back = time.monotonic()
     while search(OfferQuery(text="Sprachcafé")).backend != "elasticsearch":
         assert time.monotonic() - back < 5, "Elasticsearch is up, but searches still fall back"
         time.sleep(0.2)
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("search_index", "check", stdout=out)
+    report = out.getvalue()
+    assert "elasticsearch: 1 missing, 0 extra" in report and "elasticsearch: 1 stale" in report
+    assert "search_index retry` to repair" in report
     call_command("search_index", "retry", stdout=io.StringIO())
+    call_command("search_index", "check", stdout=io.StringIO())  # in step: no exit
     hits = search(OfferQuery(text="Schachabend"))
     assert hits.backend == "elasticsearch" and [h.offer.title_de for h in hits.hits] == [
         "Schachabend"

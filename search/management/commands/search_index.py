@@ -18,7 +18,7 @@ from search import elastic_index, semantic
 from search.documents import build_document
 from search.elastic_connection import alias_name, is_configured
 from search.indexing import attach_vectors, indexable_offers, retry_pending, write_terms
-from search.models import OfferPassage, OfferTerm
+from search.models import OfferPassage, OfferTerm, PendingIndexUpdate
 
 CHUNK = 500
 
@@ -51,6 +51,11 @@ class ProgressBar:
         if self.redraw:
             self.stream.write("")
         return seconds
+
+
+def _microseconds(moment) -> int:
+    """A publication time as the index's version number (see ``search.documents``)."""
+    return int(moment.timestamp() * 1_000_000) if moment else 0
 
 
 def _rate(done: int, seconds: float) -> str:
@@ -134,17 +139,43 @@ class Command(BaseCommand):
         )
 
     def _check(self):
-        expected = set(indexable_offers().values_list("pk", flat=True))
+        published = dict(indexable_offers().values_list("pk", "last_published_at"))
+        expected = set(published)
         problems = 0
         in_terms = set(OfferTerm.objects.values_list("offer_id", flat=True).distinct())
         problems += self._report("database", expected, in_terms)
+        stale: list[int] = []
+        behind: set[int] = set()  # offers whose Elasticsearch copy is missing or stale
         if is_configured():
-            problems += self._report("elasticsearch", expected, elastic_index.indexed_ids())
+            versions = elastic_index.indexed_versions()
+            problems += self._report("elasticsearch", expected, set(versions))
+            # A copy older than the offer's last publication: written before an outage
+            # ate the update, or restored from an older snapshot.
+            stale = sorted(
+                pk
+                for pk, version in versions.items()
+                if pk in published and version < _microseconds(published[pk])
+            )
+            self.stdout.write(f"elasticsearch: {len(stale)} stale")
+            if stale:
+                self.stdout.write(f"  stale: {', '.join(map(str, stale[:50]))}")
+            problems += len(stale)
+            behind = (expected - set(versions)) | set(stale)
         problems += self._check_vectors()
+        queued = set(PendingIndexUpdate.objects.values_list("offer_id", flat=True))
+        if queued:
+            self.stdout.write(f"{len(queued)} index updates wait for `search_index retry`")
         if problems:
-            self.stdout.write(self.style.WARNING("Run `manage.py search_index rebuild` to repair."))
+            self.stdout.write(self.style.WARNING(self._advice(problems, behind, queued)))
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS(f"Index in step: {len(expected)} published offers."))
+
+    def _advice(self, problems: int, behind: set[int], queued: set[int]) -> str:
+        # Copies missing or stale because their update is queued are what retry repairs;
+        # anything else (extra copies, the term table, nothing queued) needs a rebuild.
+        if behind and len(behind) == problems and behind <= queued:
+            return "Run `manage.py search_index retry` to repair."
+        return "Run `manage.py search_index rebuild` to repair."
 
     def _check_vectors(self) -> int:
         """Say whether semantic search runs, and count published texts without a vector."""
