@@ -83,3 +83,31 @@ def test_a_database_that_does_not_answer_gives_503(tmp_path):
     assert status == 503
     assert body["status"] == "failing" and body["database"] == "failed"
     assert "nobody" not in done.stdout and "gone" not in json.dumps(body)
+
+
+def test_json_logs_are_one_object_per_line(tmp_path):
+    """LOG_FORMAT=json: what the site logs is machine-readable, exceptions included."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.dev", "LOG_FORMAT": "json"}
+    env["GEMEINSAM_VAR_DIR"] = str(tmp_path)
+    env.pop("DATABASE_URL", None)
+    script = (
+        "import django, logging; django.setup()\n"
+        "log = logging.getLogger('gemeinsam.search')\n"
+        "log.warning('Zeile mit \"Anführungszeichen\"\\nund Umbruch')\n"
+        "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('kaputt')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [json.loads(line) for line in done.stderr.strip().splitlines()]
+    assert [(entry["level"], entry["logger"]) for entry in lines] == [
+        ("WARNING", "gemeinsam.search"),
+        ("ERROR", "gemeinsam.search"),
+    ]
+    assert lines[0]["message"] == 'Zeile mit "Anführungszeichen"\nund Umbruch'
+    assert "ZeroDivisionError" in lines[1]["exception"]
