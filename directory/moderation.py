@@ -1,11 +1,12 @@
 """Moderation: the review workflow, decisions and their e-mails, duplicates, the moderators' queue.
 
-Every offer enters Wagtail's workflow "Offer review", whose one task
-(``OfferReviewTask``) belongs to the *Moderators* group that Wagtail
+Every offer enters Wagtail's workflow "Angebotsprüfung" (offer review), whose one
+task (``OfferReviewTask``) belongs to the *Moderators* group that Wagtail
 creates. A page in review stays unpublished (or keeps its live version);
 only an approval publishes. Wagtail writes each step to its audit log; our
 own actions (reports, confirmations, taking offers offline) are logged
-there too.
+there too. An offer sent back with changes resumes its review, so the queue
+marks it as resubmitted and compares it with the version the moderator saw.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from rapidfuzz import fuzz
 from wagtail.log_actions import log
 from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowState, WorkflowTask
 
-from . import emails, links
+from . import background, emails, links, moderator_notes
 from .gazetteer import normalise
 from .i18n import SOURCE_LANGUAGE, text_in
 from .models import (
@@ -37,7 +38,12 @@ from .models import (
 
 logger = logging.getLogger("gemeinsam.moderation")
 
-WORKFLOW_NAME = "Offer review"
+# The workflow's and the task's names are data the admin shows in the history, so they are
+# in the district's working language like the rest of the moderators' admin. The workflow
+# is found by its task's type, never by name; installations from before were renamed.
+WORKFLOW_NAME = "Angebotsprüfung"
+TASK_NAME = "Prüfung durch die Moderation"
+FORMER_WORKFLOW_NAME = "Offer review"
 MODERATORS = "Moderators"
 DUPLICATE_SCORE = 85  # rapidfuzz token-set ratio of normalised titles
 
@@ -46,15 +52,24 @@ DUPLICATE_SCORE = 85  # rapidfuzz token-set ratio of normalised titles
 
 
 def review_workflow() -> Workflow:
-    """The "Offer review" workflow, created on first use and set for the whole page tree."""
-    workflow = Workflow.objects.filter(name=WORKFLOW_NAME, active=True).first()
+    """The review workflow, created on first use and set for the whole page tree."""
+    workflow = (
+        Workflow.objects.filter(
+            active=True, workflow_tasks__task__in=OfferReviewTask.objects.values("pk")
+        )
+        .order_by("pk")
+        .first()
+    )
     if workflow is None:
         with transaction.atomic():
             moderators, _created = Group.objects.get_or_create(name=MODERATORS)
-            task = OfferReviewTask.objects.create(name="Prüfung durch die Moderation")
+            task = OfferReviewTask.objects.create(name=TASK_NAME)
             task.groups.set([moderators])
             workflow = Workflow.objects.create(name=WORKFLOW_NAME)
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    elif workflow.name == FORMER_WORKFLOW_NAME:
+        workflow.name = WORKFLOW_NAME
+        workflow.save(update_fields=["name"])
     # Only the id: during migrate the translated title columns may not exist yet.
     root_id = Page.objects.filter(depth=1).order_by("path").values_list("pk", flat=True).first()
     if root_id is not None:
@@ -93,8 +108,16 @@ def in_review(page: Page) -> WorkflowState | None:
 
 @transaction.atomic
 def submit_for_review(page: OfferPage, user=None) -> WorkflowState:
-    """Send the page's latest revision to the moderators (restarting any review under way)."""
+    """Send the page's latest revision to the moderators.
+
+    After a request for changes the same review resumes (Wagtail logs a resubmission and
+    the rejected task state keeps the version the moderator saw); a review still under way
+    restarts with the new version.
+    """
     state = in_review(page)
+    if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        state.resume(user=user)
+        return state
     if state is not None:
         state.cancel(user=user)
     return review_workflow().start(page, user)
@@ -117,27 +140,48 @@ def member_can_publish(page: OfferPage, user) -> bool:
 
 
 def decide(
-    task: OfferReviewTask, task_state: TaskState, user, action: str, comment: str = "", **kwargs
+    task: OfferReviewTask,
+    task_state: TaskState,
+    user,
+    action: str,
+    comment: str = "",
+    reasons: list[str] | tuple[str, ...] = (),
+    **kwargs,
 ) -> None:
     """Carry out a moderator's decision and e-mail the submitter about it.
 
     ``approve`` publishes (Wagtail does that when the workflow finishes);
-    ``reject`` asks for changes: the submitter gets the reason and an edit link;
+    ``reject`` asks for changes: the submitter gets the reasons and an edit link;
     ``decline`` rejects for good: the review is closed and nothing is published.
+    ``reasons`` are codes of ready-made reasons (``constants.change_reasons``).
     """
     page = task_state.workflow_state.content_object.specific
+    comment = (comment or "").strip()
+    reasons = moderator_notes.valid_reasons(action, reasons)
+    recorded = moderator_notes.history_text(reasons, comment)
     if action == "approve":
-        task_state.approve(user=user, comment=comment)
+        task_state.approve(user=user, comment=recorded)
         _publish_new_organisation(page, user)
-    elif action in ("reject", "decline"):
-        task_state.reject(user=user, comment=comment)
-        if action == "decline":
-            task_state.workflow_state.refresh_from_db()
-            task_state.workflow_state.cancel(user=user)
-            log(instance=page, action="directory.declined", user=user, data={"comment": comment})
+    elif action == "reject":
+        task_state.reject(user=user, comment=recorded)
+    elif action == "decline":
+        # Wagtail's reject means "needs changes" and is logged as a change request; a
+        # rejection for good ends the review instead and is logged as ours.
+        workflow_state = task_state.workflow_state
+        workflow_state.cancel(user=user)
+        TaskState.objects.filter(pk=task_state.pk).update(comment=recorded)
+        log(instance=page, action="directory.declined", user=user, data={"comment": recorded})
     else:
         return
-    transaction.on_commit(lambda: notify_decision(page.pk, action, comment))
+    page_id = page.pk
+    # A machine translation of the note may take seconds: then the e-mail goes in the
+    # background, so the moderator's click never waits for the provider.
+    inline = not settings.MACHINE_TRANSLATION or not comment or settings.MACHINE_TRANSLATION_INLINE
+    transaction.on_commit(
+        lambda: background.run(
+            "decision_mail", notify_decision, page_id, action, comment, reasons, inline=inline
+        )
+    )
 
 
 def _publish_new_organisation(page: OfferPage, user) -> None:
@@ -166,18 +210,35 @@ def recipients(page: OfferPage) -> list[tuple[str, str]]:
     return found
 
 
-def notify_decision(page_id: int, action: str, comment: str) -> None:
-    """E-mail each recipient the decision, in their language, with a link to act on it."""
+def recipient_languages(page: OfferPage) -> list[str]:
+    """The languages the people told about a decision read, each once, in recipients' order."""
+    return list(dict.fromkeys(language for _address, language in recipients(page)))
+
+
+def notify_decision(
+    page_id: int, action: str, comment: str, reasons: list[str] | tuple[str, ...] = ()
+) -> None:
+    """E-mail each recipient the decision, in their language, with a link to act on it.
+
+    Ticked reasons are rendered in the recipient's language; the moderator's note goes
+    as written, with a machine translation beside it when a provider is configured.
+    """
     page = OfferPage.objects.get(pk=page_id)
     template = {
         "approve": "decision_approved",
         "reject": "decision_changes",
         "decline": "decision_declined",
     }[action]
+    translations: dict[str, str] = {}
     for address, language in recipients(page):
+        if language not in translations:
+            translations[language] = moderator_notes.translated_note(comment, language)
         context = {
             "title": _title_in(page, language),
             "comment": comment,
+            "comment_translation": translations[language],
+            "comment_language": SOURCE_LANGUAGE,
+            "reasons": moderator_notes.reason_texts(reasons),
             "offer_url": emails.absolute_url(_url_in(page, language)) if page.live else "",
             "edit_url": emails.absolute_url(links.link_path("edit", page.pk, language, address)),
         }
@@ -240,12 +301,42 @@ def possible_duplicates(page: OfferPage, limit: int = 5) -> list[OfferPage]:
 
 @dataclass
 class QueueItem:
-    """One thing waiting for a moderator."""
+    """One thing waiting for a moderator.
+
+    A resubmission (back after a request for changes) has ``seen_revision_id``: the
+    version the moderator decided on, to compare with ``revision_id``, the one in review.
+    """
 
     page: OfferPage
     since: dt.datetime | None = None
     duplicates: list[OfferPage] = field(default_factory=list)
     note: str = ""
+    revision_id: int | None = None
+    seen_revision_id: int | None = None
+
+    @property
+    def resubmitted(self) -> bool:
+        return self.seen_revision_id is not None
+
+
+def seen_revisions(page_ids: list[int]) -> dict[int, int]:
+    """Offer id → the revision a moderator asked to change, for offers whose latest decision
+    was a request for changes (declines end a review as cancelled, approvals are approved)."""
+    decided = (
+        TaskState.objects.filter(
+            workflow_state__base_content_type__model="page",
+            workflow_state__object_id__in=[str(pk) for pk in page_ids],
+            status__in=[TaskState.STATUS_APPROVED, TaskState.STATUS_REJECTED],
+        )
+        .order_by("finished_at", "pk")
+        .values_list("workflow_state__object_id", "status", "revision_id")
+    )
+    latest = {int(object_id): (status, revision) for object_id, status, revision in decided}
+    return {
+        page_id: revision
+        for page_id, (status, revision) in latest.items()
+        if status == TaskState.STATUS_REJECTED
+    }
 
 
 @dataclass
@@ -269,16 +360,27 @@ def moderation_queue(today: dt.date | None = None) -> ModerationQueue:
     states = (
         WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS)
         .filter(base_content_type__model="page")
-        .order_by("created_at")
+        .select_related("current_task_state")
     )
     by_page = {int(s.object_id): s for s in states}
     pages = OfferPage.objects.filter(pk__in=by_page).select_related("organisation")
-    new, edits = [], []
-    for page in sorted(pages, key=lambda p: by_page[p.pk].created_at):
-        item = QueueItem(
-            page=page, since=by_page[page.pk].created_at, duplicates=possible_duplicates(page)
+    seen = seen_revisions(list(by_page))
+    items = []
+    for page in pages:
+        task_state = by_page[page.pk].current_task_state
+        items.append(
+            QueueItem(
+                page=page,
+                # When it came (back) to the moderators: a resubmission waits from then on.
+                since=task_state.started_at if task_state else by_page[page.pk].created_at,
+                duplicates=possible_duplicates(page),
+                revision_id=task_state.revision_id if task_state else None,
+                seen_revision_id=seen.get(page.pk),
+            )
         )
-        (edits if page.first_published_at else new).append(item)
+    items.sort(key=lambda item: item.since)
+    new = [item for item in items if not item.page.first_published_at]
+    edits = [item for item in items if item.page.first_published_at]
     reports = list(
         ProblemReport.objects.filter(resolved=False).select_related("offer").order_by("created_at")
     )

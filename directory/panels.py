@@ -6,17 +6,30 @@ from wagtail.admin.panels import Panel
 
 
 class ReviewNotesPanel(Panel):
-    """Shown at the top of the offer editor: the submitter, their language, similar offers."""
+    """Shown at the top of the offer editor: the submitter, their language, similar offers,
+    and for a resubmission the link to what changed."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "directory/admin/review_notes_panel.html"
 
         def get_context_data(self, parent_context=None):
             from .models import OfferOwner
-            from .moderation import organisations_of_the_same_name, possible_duplicates
+            from .moderation import (
+                organisations_of_the_same_name,
+                possible_duplicates,
+                seen_revisions,
+            )
 
             context = super().get_context_data(parent_context)
             page = self.instance
+            task_state = page.current_workflow_task_state if page.pk else None
+            seen = seen_revisions([page.pk]).get(page.pk) if task_state else None
+            # Sent again after a request for changes: compare with what the moderator saw.
+            context["resubmission"] = (
+                {"page_id": page.pk, "seen": seen, "current": task_state.revision_id}
+                if seen
+                else None
+            )
             context["owner"] = (
                 OfferOwner.objects.filter(offer_id=page.pk).first() if page.pk else None
             )

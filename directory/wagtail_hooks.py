@@ -1,25 +1,37 @@
 """The moderators' admin: dashboard panels, reports, memberships, failed e-mails, log actions,
-and the translators' pages."""
+the review's action menu and dialogs, and the translators' pages."""
 
 from __future__ import annotations
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.http import HttpRequest
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.action_menu import WorkflowMenuItem
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import converters, translators  # noqa: F401 - converters registers <page_id:…>
 from .emails import KINDS
-from .models import FailedNotification, OrganisationMembership, ProblemReport, Translator
+from .models import (
+    FailedNotification,
+    OfferPage,
+    OfferReviewTask,
+    OrganisationMembership,
+    ProblemReport,
+    Translator,
+)
 from .moderation import moderation_queue
+from .views import moderation as moderation_views
 from .views import translations as translation_views
 
 FAILED_SHOWN = 20  # on the dashboard; the full list is the snippet listing
@@ -208,6 +220,94 @@ register_snippet(FailedNotificationViewSet)
 register_snippet(TranslatorViewSet)
 
 
+# --- Offers in review -----------------------------------------------------------------------
+
+
+class OfferPageViewSet(PageViewSet):
+    """Wagtail's page views for offers, with our decision dialog and a comparison that
+    leaves out fields empty in both versions."""
+
+    model = OfferPage
+    workflow_action_view_class = moderation_views.OfferWorkflowActionView
+    collect_workflow_action_data_view_class = moderation_views.OfferCollectDecisionView
+    revisions_compare_view_class = moderation_views.OfferRevisionsCompareView
+    # Not the offer list's explorer listing: that stays Wagtail's default.
+    parent_models = ()
+
+
+@hooks.register("register_admin_viewset")
+def register_offer_page_viewset() -> PageViewSet:
+    return OfferPageViewSet("offer_pages")
+
+
+# Wagtail's own menu items that would go around the review: publishing directly, or
+# cancelling / restarting the workflow, leaves the submitter without an e-mail.
+BYPASSING_ITEMS = {"action-publish", "action-cancel-workflow", "action-restart-workflow"}
+
+
+@hooks.register("construct_page_action_menu")
+def review_actions_only(menu_items: list, request: HttpRequest, context: dict) -> None:
+    """While an offer is in review: "save draft" and the three decisions, with our labels.
+
+    Wagtail appends " and Publish" to the approve action of a workflow's last task,
+    which made "Approve and publish and Publish"; our labels already say it.
+    """
+    page = context.get("page")
+    task = page.current_workflow_task if page is not None else None
+    if not isinstance(task, OfferReviewTask):
+        return
+    labels = {name: label for name, label, _modal in task.get_actions(page, request.user)}
+    for item in menu_items:
+        if isinstance(item, WorkflowMenuItem) and item.name in labels:
+            item.label = labels[item.name]
+            if item.name == "decline":  # Wagtail gives it the pencil of "request changes"
+                item.icon_name = "cross"
+    menu_items[:] = [item for item in menu_items if item.name not in BYPASSING_ITEMS]
+
+
+# --- Log actions ---------------------------------------------------------------------------
+
+
+class CommentedLogFormatter(LogFormatter):
+    """A log entry that shows the moderator's comment under its message, as Wagtail's do."""
+
+    def format_comment(self, log_entry) -> str:
+        return log_entry.data.get("comment", "")
+
+
+class ChangesRequestedFormatter(CommentedLogFormatter):
+    """Wagtail's "reject" of our task is a request for changes, never a rejection
+    (rejecting for good is ``directory.declined``)."""
+
+    label = _("Changes requested")
+    message = _("Changes requested: the submitter can change the offer and send it again")
+
+
+class ResubmittedFormatter(CommentedLogFormatter):
+    """Wagtail's "resume": the submitter sent the offer again after a request for changes."""
+
+    label = _("Resubmitted")
+    message = _("Sent again after the requested changes; back with the moderators")
+
+
+class DeclinedFormatter(CommentedLogFormatter):
+    """``directory.declined``: rejected for good, with the reasons the submitter got."""
+
+    label = _("Rejected")
+    message = _("Rejected by a moderator")
+
+
+@hooks.register("register_log_actions", order=1)  # after Wagtail's, whose words it replaces
+def replace_workflow_log_actions(actions) -> None:
+    for action, formatter in (
+        ("wagtail.workflow.reject", ChangesRequestedFormatter),
+        ("wagtail.workflow.resume", ResubmittedFormatter),
+    ):
+        # One entry per action in the history's filter, with our label.
+        actions.choices[:] = [choice for choice in actions.choices if choice[0] != action]
+        actions.register_action(action)(formatter)
+
+
 @hooks.register("register_log_actions")
 def register_log_actions(actions) -> None:
     actions.register_action(
@@ -215,7 +315,7 @@ def register_log_actions(actions) -> None:
         _("E-mail confirmed"),
         _("The submitter confirmed their e-mail address"),
     )
-    actions.register_action("directory.declined", _("Rejected"), _("Rejected by a moderator"))
+    actions.register_action("directory.declined")(DeclinedFormatter)
     actions.register_action(
         "directory.reported", _("Problem reported"), _("A reader reported a problem")
     )

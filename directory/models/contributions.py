@@ -150,25 +150,29 @@ class ProblemReport(models.Model):
 class OfferReviewTask(AbstractGroupApprovalTask):
     """Wagtail workflow task: a moderator approves, asks for changes, or rejects.
 
-    Unlike Wagtail's group approval task, asking for changes and rejecting both
-    need a reason, and every decision is e-mailed to the submitter in the
-    language they used (see ``directory.moderation``).
+    Three actions, each with a dialog: approving takes an optional note (there is no
+    separate "approve with comment"), asking for changes and rejecting need a reason —
+    ticked from ready-made ones, written, or both. Every decision is e-mailed to the
+    submitter in the language they used (see ``directory.moderation``).
     """
 
     def get_actions(self, obj, user):
         if not (user.is_superuser or self._user_in_groups(user)):
             return []
+        # Wagtail adds " and Publish" to approve labels of a workflow's last task;
+        # directory.wagtail_hooks puts these labels back.
         return [
-            ("approve", _("Approve and publish"), False),
-            ("approve", _("Approve with comment"), True),
+            ("approve", _("Approve and publish"), True),
             ("reject", _("Request changes"), True),
             ("decline", _("Reject"), True),
         ]
 
     def get_form_for_action(self, action):
-        from ..forms.moderation import DecisionForm, OptionalCommentForm
+        from ..forms.moderation import ChangeRequestForm, DeclineForm, OptionalCommentForm
 
-        return DecisionForm if action in ("reject", "decline") else OptionalCommentForm
+        return {"reject": ChangeRequestForm, "decline": DeclineForm}.get(
+            action, OptionalCommentForm
+        )
 
     def on_action(self, task_state, user, action_name, **kwargs):
         from ..moderation import decide

@@ -1,14 +1,29 @@
-"""The moderators' side: the queue on the dashboard, duplicates, reports from readers."""
+"""The moderators' side: the queue on the dashboard, duplicates, reports from readers, and
+deciding in the admin (labels, reasons in the submitter's language, resubmissions)."""
 
 from __future__ import annotations
 
-import pytest
-from django.utils import translation
-from wagtail.models import PageLogEntry
+import io
+import re
 
-from directory.models import OfferPage, ProblemReport
-from directory.moderation import moderation_queue, possible_duplicates, submit_for_review
+import pytest
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from PIL import Image
+from wagtail.models import PageLogEntry, TaskState
+
+from directory.models import OfferOwner, OfferPage, ProblemReport
+from directory.moderation import (
+    in_review,
+    moderation_queue,
+    possible_duplicates,
+    submit_for_review,
+)
 from tests.factories import make_offer, make_organisation
+from tests.fakes.translation_servers import LibreTranslateHandler, serve
 
 
 def test_possible_duplicates_need_a_similar_title_in_the_same_town_or_organisation(site_tree):
@@ -39,9 +54,8 @@ def test_the_dashboard_shows_the_queue_with_duplicates(client, site_tree, modera
     assert queue.new[0].duplicates[0].title == "Nähcafé Weilheim"
 
     client.force_login(moderator)
-    with translation.override("en"):
-        html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Moderation queue" in html or "Moderationswarteschlange" in html
+    html = client.get("/admin/").content.decode()
+    assert "Warteschlange der Moderation" in html
     assert "Nähcafe Weilheim" in html and "Schwimmkurs für Frauen" in html
     editor = client.get(f"/admin/pages/{new.pk}/edit/").content.decode()
     assert "Nähcafé Weilheim" in editor  # named as a possible duplicate in the review notes
@@ -151,3 +165,304 @@ def test_a_stranger_typing_an_existing_organisations_name_is_not_attached_to_it(
     editor = client.get(f"/admin/pages/{offer.pk}/edit/").content.decode()
     assert f"/admin/pages/{caritas.pk}/edit/" in editor  # only the review note links it
     assert OrganisationPage.objects.filter(title_de__iexact="caritas weilheim").count() == 2
+
+
+# --- Deciding in the admin (issue 13: labels, reasons in the submitter's language, resubmissions)
+
+
+def offer_in_review(tree, language: str = "tr", **fields) -> OfferPage:
+    """An offer whose submitter wrote in ``language``, confirmed and waiting for a moderator."""
+    offer = make_offer(tree, "Frauenfrühstück", publish=False, **fields)
+    OfferOwner.objects.create(
+        offer=offer, email="ayse@example.org", language=language, confirmed_at=timezone.now()
+    )
+    submit_for_review(offer)
+    return offer
+
+
+def decide_in_admin(client, moderator, offer: OfferPage, action: str, **data) -> dict:
+    """Post the workflow action dialog as the admin's modal does; returns its JSON answer."""
+    task_state = TaskState.objects.get(
+        workflow_state__object_id=str(offer.pk), status=TaskState.STATUS_IN_PROGRESS
+    )
+    client.force_login(moderator)
+    url = reverse(
+        "wagtailadmin_pages:workflow_action",
+        kwargs={"page_id": offer.pk, "action_name": action, "task_state_id": task_state.pk},
+    )
+    response = client.post(url, data, headers={"X-Requested-With": "XMLHttpRequest"})
+    return response.json()
+
+
+def to_submitter() -> list:
+    """The e-mails the submitter got (Wagtail also tells the moderators of each submission)."""
+    return [message for message in mail.outbox if message.to == ["ayse@example.org"]]
+
+
+def resubmit(offer: OfferPage, **changes) -> None:
+    """The submitter's edit after a request for changes (what directory.views.owners does)."""
+    draft = offer.get_latest_revision_as_object()
+    for name, value in changes.items():
+        setattr(draft, name, value)
+    draft.save_revision(log_action=True)
+    submit_for_review(offer)
+
+
+def test_the_action_menu_has_clean_german_labels_and_only_the_decisions(
+    client, site_tree, moderator
+):
+    offer = offer_in_review(site_tree)
+    client.force_login(moderator)
+    html = client.get(f"/admin/pages/{offer.pk}/edit/").content.decode()
+    names = re.findall(r'data-workflow-action-name="([a-z]+)"', html)
+    assert names == ["approve", "reject", "decline"]
+    labels = [
+        " ".join(re.sub(r"<[^>]+>", " ", label).split())
+        for label in re.findall(r"data-workflow-action-name=[^>]*>(.*?)</button>", html, re.S)
+    ]
+    assert labels == ["Freigeben und veröffentlichen", "Änderungen anfordern", "Ablehnen"]
+    assert "und Veröffentlichen" not in html
+    # Nothing that goes around the review and its e-mail to the submitter.
+    for bypass in ("action-publish", "action-cancel-workflow", "action-restart-workflow"):
+        assert f'name="{bypass}"' not in html
+    assert "Entwurf speichern" in html  # a moderator may still correct a typo first
+
+
+def test_the_admin_is_german_whatever_the_browser_says_unless_the_account_chose(
+    client, site_tree, moderator
+):
+    from wagtail.users.models import UserProfile
+
+    client.force_login(moderator)
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="de"' in html and "Warteschlange der Moderation" in html
+    login = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="de"' in login
+    # A moderator who chose English in their account gets English.
+    profile = UserProfile.get_for_user(moderator)
+    profile.preferred_language = "en"
+    profile.save()
+    html = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<html lang="en"' in html and "Moderation queue" in html
+    # The public site still follows its address.
+    assert client.get("/ar/", HTTP_ACCEPT_LANGUAGE="de").headers["Content-Language"] == "ar"
+
+
+def test_avatars_are_initials_when_there_is_no_picture_or_it_is_gone(client, site_tree, moderator):
+    from wagtail.users.models import UserProfile
+
+    moderator.first_name, moderator.last_name = "Mona", "Berger"
+    moderator.save()
+    profile = UserProfile.get_for_user(moderator)
+    profile.avatar.name = "avatar_images/gone.png"  # the file was lost
+    profile.save()
+    client.force_login(moderator)
+    html = client.get("/admin/").content.decode()
+    assert "avatar_images/gone.png" not in html
+    assert "data:image/svg+xml" in html and "MB%3C/text%3E" in html  # "MB</text>"
+    assert "gravatar" not in html.lower()
+    # An uploaded picture that is there stays.
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), (0, 90, 60)).save(picture, format="PNG")
+    profile.avatar.save("mona.png", ContentFile(picture.getvalue()))
+    html = client.get("/admin/").content.decode()
+    assert profile.avatar.url in html and "MB%3C/text%3E" not in html
+
+
+def test_the_dialog_names_the_submitters_language_and_offers_ready_made_reasons(
+    client, site_tree, moderator, settings
+):
+    settings.MACHINE_TRANSLATION = ""
+    offer = offer_in_review(site_tree, "tr")
+    task_state = TaskState.objects.get(status=TaskState.STATUS_IN_PROGRESS)
+    client.force_login(moderator)
+    url = reverse(
+        "wagtailadmin_pages:collect_workflow_action_data",
+        args=(offer.pk, "reject", task_state.pk),
+    )
+    html = client.get(url).json()["html"]
+    assert "Die einreichende Person liest: Türkisch." in html
+    assert "unübersetzt" in html  # no provider: their own words go out as written
+    assert 'value="time_missing"' in html and 'value="duplicate"' not in html
+    assert "Bitte geben Sie den Tag und die Uhrzeit Ihres Angebots an." in html
+    # Rejecting for good offers the reasons that fit it.
+    url = reverse(
+        "wagtailadmin_pages:collect_workflow_action_data",
+        args=(offer.pk, "decline", task_state.pk),
+    )
+    html = client.get(url).json()["html"]
+    assert 'value="duplicate"' in html and 'value="time_missing"' not in html
+    # With a provider the dialog says a machine translation goes along.
+    settings.MACHINE_TRANSLATION = "libretranslate"
+    html = client.get(url).json()["html"]
+    assert "maschinellen Übersetzung" in html
+
+
+def test_a_ready_made_reason_reaches_a_turkish_submitter_in_turkish(
+    client, site_tree, moderator, django_capture_on_commit_callbacks, settings
+):
+    settings.MACHINE_TRANSLATION = ""
+    offer = offer_in_review(site_tree, "tr")
+    no_reason = decide_in_admin(client, moderator, offer, "reject", comment=" ")
+    assert no_reason["step"] == "action" and "Kreuzen Sie einen Grund an" in no_reason["html"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = decide_in_admin(
+            client,
+            moderator,
+            offer,
+            "reject",
+            reasons=["time_missing", "contact_missing"],
+            comment="Bitte Telefonnummer ergänzen.",
+        )
+    assert answer["step"] == "success"
+    (message,) = to_submitter()
+    assert message.to == ["ayse@example.org"] and message.extra_headers["Content-Language"] == "tr"
+    assert "- Lütfen hizmetinizin gününü ve saatini ekleyin." in message.body
+    assert "örneğin bir telefon numarası veya e-posta adresi" in message.body
+    assert "Moderatörün notu:\nBitte Telefonnummer ergänzen." in message.body
+    assert "Makine çevirisi" not in message.body  # no provider: the note as written
+    html = message.alternatives[0][0]
+    assert "<li>Lütfen hizmetinizin gününü ve saatini ekleyin.</li>" in html
+    assert '<blockquote lang="de" dir="auto">Bitte Telefonnummer ergänzen.</blockquote>' in html
+
+    # The history says what the submitter was told, in German, as a request for changes.
+    history = client.get(f"/admin/pages/{offer.pk}/history/").content.decode()
+    assert "Änderungen erbeten" in history and "Abgelehnt" not in history
+    assert "Bitte geben Sie den Tag und die Uhrzeit Ihres Angebots an." in history
+    assert "Offer review" not in history and "Angebotsprüfung" in history
+
+
+def test_a_free_note_goes_with_a_machine_translation_beside_the_original(
+    client, site_tree, moderator, django_capture_on_commit_callbacks, settings
+):
+    offer = offer_in_review(site_tree, "tr")
+    with serve(LibreTranslateHandler) as server:
+        settings.MACHINE_TRANSLATION = "libretranslate"
+        settings.LIBRETRANSLATE_URL = server.url
+        settings.MACHINE_TRANSLATION_INLINE = True
+        with django_capture_on_commit_callbacks(execute=True):
+            decide_in_admin(
+                client, moderator, offer, "reject", comment="Bitte die Uhrzeit ergänzen."
+            )
+    (message,) = to_submitter()
+    assert [(r["source"], r["target"], r["q"]) for r in server.requests] == [
+        ("de", "tr", "Bitte die Uhrzeit ergänzen.")
+    ]
+    translated = message.body.index("[tr] Bitte die Uhrzeit ergänzen.")
+    label = message.body.index("(Makine çevirisi. Almanca orijinali:)")
+    original = message.body.index("Bitte die Uhrzeit ergänzen.", label)
+    assert translated < label < original
+    html = message.alternatives[0][0]
+    assert "<blockquote>[tr] Bitte die Uhrzeit ergänzen.</blockquote>" in html
+
+
+def test_a_german_submitter_and_a_failing_provider_get_the_note_as_written(
+    client, site_tree, moderator, django_capture_on_commit_callbacks, settings
+):
+    german = offer_in_review(site_tree, "de", slug="deutsch")
+    turkish = offer_in_review(site_tree, "tr", slug="tuerkisch")
+    with serve(LibreTranslateHandler, mode="broken") as server:
+        settings.MACHINE_TRANSLATION = "libretranslate"
+        settings.LIBRETRANSLATE_URL = server.url
+        settings.MACHINE_TRANSLATION_INLINE = True
+        with django_capture_on_commit_callbacks(execute=True):
+            decide_in_admin(client, moderator, german, "reject", comment="Uhrzeit fehlt.")
+        with django_capture_on_commit_callbacks(execute=True):
+            decide_in_admin(client, moderator, turkish, "reject", comment="Uhrzeit fehlt.")
+    assert [r["target"] for r in server.requests] == ["tr"]  # German needs no translation
+    messages = to_submitter()
+    assert len(messages) == 2
+    for message in messages:
+        assert "Uhrzeit fehlt." in message.body and "[tr]" not in message.body
+    assert "Makine" not in messages[1].body
+
+
+def test_rejecting_for_good_is_logged_as_a_rejection_with_its_reasons(
+    client, site_tree, moderator, django_capture_on_commit_callbacks, settings
+):
+    settings.MACHINE_TRANSLATION = ""
+    offer = offer_in_review(site_tree, "ar")
+    refused = decide_in_admin(client, moderator, offer, "decline", reasons=["time_missing"])
+    assert refused["step"] == "action" and in_review(offer) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_in_admin(client, moderator, offer, "decline", reasons=["duplicate"])
+    assert in_review(offer) is None
+    (message,) = to_submitter()
+    assert "هذا العرض موجود بالفعل في الدليل." in message.body
+    assert "يرجى إضافة اليوم" not in message.body
+    actions = list(
+        PageLogEntry.objects.filter(page=offer).order_by("pk").values_list("action", flat=True)
+    )
+    assert "wagtail.workflow.reject" not in actions and actions[-1] == "directory.declined"
+    history = client.get(f"/admin/pages/{offer.pk}/history/").content.decode()
+    assert "Von der Moderation abgelehnt" in history
+    assert "Dieses Angebot steht schon im Verzeichnis." in history
+    assert "Änderungen erbeten" not in history
+
+
+def test_a_resubmission_is_marked_and_links_to_the_comparison_without_empty_fields(
+    client, site_tree, moderator, django_capture_on_commit_callbacks, settings
+):
+    settings.MACHINE_TRANSLATION = ""
+    offer = offer_in_review(site_tree, "tr", summary_de="Frauen frühstücken.")
+    other = make_offer(site_tree, "Schachtreff", publish=False, slug="schach")
+    submit_for_review(other)
+    seen = TaskState.objects.get(
+        workflow_state__object_id=str(offer.pk), status=TaskState.STATUS_IN_PROGRESS
+    ).revision_id
+    with django_capture_on_commit_callbacks(execute=True):
+        decide_in_admin(client, moderator, offer, "reject", reasons=["time_missing"])
+    assert [item.page.pk for item in moderation_queue().new] == [other.pk]
+
+    # An edit that also turns missing translations into empty ones ("" for None).
+    resubmit(offer, summary_de="Frauen frühstücken, samstags 9 bis 11 Uhr.", summary_en="")
+    state = in_review(offer)
+    assert state.status == "in_progress" and state.current_task_state.revision_id != seen
+    queue = moderation_queue()
+    assert [item.page.pk for item in queue.new] == [other.pk, offer.pk]  # by when they came
+    item = queue.new[1]
+    assert item.resubmitted and not queue.new[0].resubmitted
+    offer.refresh_from_db()
+    assert (item.seen_revision_id, item.revision_id) == (seen, offer.latest_revision_id)
+
+    dashboard = client.get("/admin/").content.decode()
+    compare = f"/admin/pages/{offer.pk}/revisions/compare/{seen}...{item.revision_id}/"
+    assert "Erneut eingereicht" in dashboard and f'href="{compare}"' in dashboard
+    assert dashboard.count("Erneut eingereicht") == 1
+    editor = client.get(f"/admin/pages/{offer.pk}/edit/").content.decode()
+    assert f'href="{compare}"' in editor  # the review notes link it too
+
+    comparison = client.get(compare)
+    assert comparison.status_code == 200
+    html = comparison.content.decode()
+    assert "samstags 9 bis 11 Uhr" in html
+    assert "Kurzbeschreibung [de]" in html and "Kurzbeschreibung [en]" not in html
+    history = client.get(f"/admin/pages/{offer.pk}/history/").content.decode()
+    assert "Erneut eingereicht" in history and "abgebrochen" not in history
+
+
+def test_the_workflow_keeps_working_under_its_german_name(site_tree):
+    from wagtail.models import Workflow
+
+    from directory.moderation import WORKFLOW_NAME, review_workflow
+
+    workflow = review_workflow()
+    Workflow.objects.filter(pk=workflow.pk).update(name="Offer review")  # as installed before
+    assert review_workflow().pk == workflow.pk
+    workflow.refresh_from_db()
+    assert workflow.name == WORKFLOW_NAME == "Angebotsprüfung"
+    assert Workflow.objects.filter(name__in=[WORKFLOW_NAME, "Offer review"]).count() == 1
+
+
+def test_reasons_from_the_editor_are_checked_again():
+    """The editor passes the dialog's answers on as JSON without a form: decide() filters."""
+    from directory.moderator_notes import history_text, valid_reasons
+
+    codes = ["x", "time_missing", "duplicate", "time_missing"]
+    assert valid_reasons("reject", codes) == ["time_missing"]
+    assert valid_reasons("decline", codes) == ["duplicate"]
+    assert valid_reasons("approve", codes) == []
+    assert history_text(["time_missing"], "Danke!") == (
+        "– Bitte geben Sie den Tag und die Uhrzeit Ihres Angebots an.\nDanke!"
+    )

@@ -1,0 +1,75 @@
+"""Admin views for offers in review: the decision dialog and the comparison of two versions.
+
+Both are Wagtail's own views with one addition each; ``OfferPageViewSet`` in
+``directory.wagtail_hooks`` uses them for offer pages only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.html import strip_tags
+from django.utils.translation import get_language_info
+from wagtail.admin.views.pages.revisions import RevisionsCompareView
+from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
+
+from .. import moderation
+from ..i18n import SOURCE_LANGUAGE
+
+
+class DecisionDialogMixin:
+    """The workflow action dialog, telling the moderator which language the e-mail is in and
+    what happens to their own words (machine translation or not)."""
+
+    template_name = "directory/admin/decision_dialog.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        languages = moderation.recipient_languages(self.object.specific)
+        context["recipient_languages"] = ", ".join(
+            str(get_language_info(code)["name_translated"]) for code in languages
+        )
+        context["translated_languages"] = [code for code in languages if code != SOURCE_LANGUAGE]
+        context["machine_translation"] = bool(settings.MACHINE_TRANSLATION)
+        context["source_language"] = SOURCE_LANGUAGE
+        return context
+
+
+class OfferWorkflowActionView(DecisionDialogMixin, WorkflowActionView):
+    """Deciding from the dashboard or the listing (the dialog posts here)."""
+
+
+class OfferCollectDecisionView(DecisionDialogMixin, CollectWorkflowActionDataView):
+    """Deciding from the editor (the dialog's answers go back to the edit form)."""
+
+
+def _empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not strip_tags(value).strip()  # rich text such as "<p></p>" too
+    if isinstance(value, list | tuple | set | dict):
+        return not value
+    return False
+
+
+def empty_on_both_sides(comparison: Any) -> bool:
+    """A compared field with nothing on either side (Wagtail counts "" against None as a
+    change; most of the eight language versions of a field are empty)."""
+    if not (hasattr(comparison, "val_a") and hasattr(comparison, "val_b")):
+        return False
+    return _empty(comparison.val_a) and _empty(comparison.val_b)
+
+
+class OfferRevisionsCompareView(RevisionsCompareView):
+    """Wagtail's comparison of two versions of an offer, without the fields empty in both."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["comparison"] = [
+            comparison
+            for comparison in context["comparison"]
+            if not empty_on_both_sides(comparison)
+        ]
+        return context
