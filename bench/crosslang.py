@@ -4,6 +4,7 @@ Usage (from the repository root, inside .venv; database and Elasticsearch from
 DATABASE_URL / ELASTICSEARCH_URL as for the site; ``bench/crosslang`` starts both):
 
     python bench/crosslang.py [--topics bench/crosslang_topics.toml] [--keep-translations]
+                              [--limit N] [--misses] [--skip-load | --demo-loaded]
 
 Loads the demo district, removes every translation of the demo offers (so the
 target offers exist only in German), rebuilds the indexes, then runs each
@@ -23,6 +24,7 @@ backend's vector matrix takes per worker for 100 000 vectors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -144,23 +146,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--topics", default=str(ROOT / "bench" / "crosslang_topics.toml"))
     parser.add_argument("--keep-translations", action="store_true")
-    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-load", action="store_true", help="use the index as it is")
+    parser.add_argument(
+        "--demo-loaded",
+        action="store_true",
+        help="the demo is loaded already (bench/run --smoke): remove translations, rebuild",
+    )
     parser.add_argument("--misses", action="store_true", help="list topics not found")
     parser.add_argument("--lift", type=float, help="try another semantic.LIFT (calibration)")
+    parser.add_argument(
+        "--limit", type=int, help="only the first N topics (bench/run --smoke: a quick run)"
+    )
     arguments = parser.parse_args()
     if arguments.lift is not None:
         semantic.LIFT = arguments.lift
     with open(arguments.topics, "rb") as handle:
-        topics = tomllib.load(handle)["topic"]
+        topics = tomllib.load(handle)["topic"][: arguments.limit]
     if not arguments.skip_load:
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("createcachetable")
-        call_command("load_demo", verbosity=0)
+        if not arguments.demo_loaded:
+            # migrate creates the cache table too (cms/apps.py). Quiet: wagtail-modeltranslation's
+            # part of it prints its SQL whatever the verbosity.
+            with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+                call_command("migrate", interactive=False, verbosity=0)
+                call_command("load_demo", "--no-admin")  # no accounts: no e-mails
         if not arguments.keep_translations:
             german_only()
         started = time.monotonic()
-        call_command("search_index", "rebuild", verbosity=0, stdout=open(os.devnull, "w"))
-        print(f"Index rebuilt (with vectors) in {time.monotonic() - started:.1f} s")
+        with open(os.devnull, "w") as quiet:
+            call_command("search_index", "rebuild", verbosity=0, stdout=quiet)
+        vectors = " (with vectors)" if semantic.enabled() else ""
+        print(f"Index rebuilt{vectors} in {time.monotonic() - started:.1f} s")
     print(
         f"{len(topics)} topics × {len(site_languages())} languages; "
         f"semantic search {'available' if semantic.installed() else 'NOT available'}\n"

@@ -15,6 +15,7 @@ query type. Only loopback addresses are used.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -93,9 +94,11 @@ def free_port() -> int:
 
 def load(offers: int) -> tuple[float, int]:
     """Demo plus synthetic offers up to ``offers``; returns (seconds, offers indexed)."""
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("createcachetable")  # the geocoder's shared cache (README)
-    call_command("load_demo", "--no-admin", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    # migrate creates the cache table too (cms/apps.py). Quiet: wagtail-modeltranslation's
+    # part of it prints its SQL whatever the verbosity.
+    with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("load_demo", "--no-admin")
     missing = offers - OfferPage.objects.count()
     if missing > 0:
         call_command("generate_offers", "--count", str(missing), "--no-index")

@@ -318,7 +318,16 @@ def search(query: OfferQuery, meaning: Interpretation | None = None, vector=None
     scores = None
     if meaning is not None and meaning.units:
         known = meaning.terms_known()
-        scores = text_scores(meaning, query.language, known, candidates, coverage(query))
+        # The term table also names offers the filters above left out (expired, say): only
+        # candidates may be found, and only they have a distance for the rings below.
+        allowed = {offer.pk for offer in candidates}
+        scores = {
+            pk: score
+            for pk, score in text_scores(
+                meaning, query.language, known, candidates, coverage(query)
+            ).items()
+            if pk in allowed
+        }
         if vector is not None:
             found = similarities(snap, vector, {o.pk for o in candidates})
             for pk, extra in semantic.candidates_from_similarities(found, vector).items():

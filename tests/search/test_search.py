@@ -312,3 +312,13 @@ def test_unpublished_drafts_and_expired_offers_never_appear(backend, offer, site
     assert suggest("Sprachc", "de") == [
         {"id": live.pk, "title": "Sprachcafé live", "language": "de"}
     ]
+
+
+def test_expired_offers_stay_out_of_best_match_with_a_place(backend, offer):
+    # Nearer rings weigh in when text and a place come together; an expired offer with the
+    # words once broke that on the database backend (no distance for it).
+    offer("Sprachcafé Weilheim", places=(place_north_of(WEILHEIM, 1),))
+    offer(
+        "Sprachcafé vorbei", valid_until=dt.date(2020, 1, 1), places=(place_north_of(WEILHEIM, 2),)
+    )
+    assert titles(OfferQuery(text="Sprachcafé", near=WEILHEIM)) == ["Sprachcafé Weilheim"]
