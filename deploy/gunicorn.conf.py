@@ -23,3 +23,12 @@ preload_app = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
+
+
+def when_ready(server):
+    """Before the workers fork: load what the first searches would otherwise wait for
+    (the gazetteer of places, the word analysers), once, shared by every worker."""
+    if preload_app:
+        from cms.warm_up import warm_up
+
+        warm_up()

@@ -52,6 +52,11 @@ def use_elasticsearch(request, settings):
     """
     url = settings.ELASTICSEARCH_URL = elasticsearch_url()
     prefix = settings.ELASTICSEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:10]}"
+    # As on a real installation after `search_index rebuild`: the index exists, empty,
+    # before the first offer is published (a search then finds nothing, not an outage).
+    from search import elastic_index
+
+    elastic_index.ensure_index()
     fallbacks = _Fallbacks()
     search_log = logging.getLogger("gemeinsam.search")
     search_log.addHandler(fallbacks)
