@@ -29,7 +29,11 @@ es_cluster_start() {
     id elasticsearch >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin elasticsearch
     chown -R elasticsearch "$CLUSTER_DIR"
   fi
-  for i in $(seq 1 "$count"); do es_node_start "$i" || return 1; done
+  # All at once: a node alone waits for a quorum of masters before it answers.
+  local starting=()
+  for i in $(seq 1 "$count"); do es_node_start "$i" & starting+=($!); done
+  wait "${starting[@]}" || return 1
+  es_node_pids_refresh
   CLUSTER_URL=
   for i in $(seq 1 "$count"); do CLUSTER_URL+="${CLUSTER_URL:+,}http://127.0.0.1:${NODE_HTTP[$i]}"; done
   export CLUSTER_URL
