@@ -14,6 +14,18 @@ from django.conf import settings
 from search.models import PendingIndexUpdate
 
 
+def run_python(script: str, env: dict) -> subprocess.CompletedProcess:
+    """``script`` in a new Python process with ``env``: a site configured differently."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -70,14 +82,7 @@ def test_a_database_that_does_not_answer_gives_503(tmp_path):
         "r = Client().get('/healthz', HTTP_HOST='127.0.0.1')\n"
         "print(json.dumps([r.status_code, json.loads(r.content)]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python(script, env)
     assert done.returncode == 0, done.stderr[-2000:]
     status, body = json.loads(done.stdout.strip().splitlines()[-1])
     assert status == 503
@@ -96,14 +101,7 @@ def test_json_logs_are_one_object_per_line(tmp_path):
         "log.warning('Zeile mit \"Anführungszeichen\"\\nund Umbruch')\n"
         "try:\n    1 / 0\nexcept ZeroDivisionError:\n    log.exception('kaputt')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_python(script, env)
     lines = [json.loads(line) for line in done.stderr.strip().splitlines()]
     assert [(entry["level"], entry["logger"]) for entry in lines] == [
         ("WARNING", "gemeinsam.search"),
