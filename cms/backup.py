@@ -2,10 +2,11 @@
 
 A backup folder holds ``database.sqlite3`` (SQLite's online backup, consistent
 while the site runs) or ``database.dump`` (``pg_dump``'s custom format),
-``media/`` (a copy of MEDIA_ROOT) and ``manifest.json`` (what was saved, with a
-checksum per file). A restore goes into an *empty* installation only, so it can
-never overwrite a running directory; the search index is rebuilt afterwards by
-the caller (``manage.py restore`` does it), because indexes are derived data.
+``media/`` (a copy of the media storage: MEDIA_ROOT or the S3 bucket) and
+``manifest.json`` (what was saved, with a checksum per file). A restore goes into an
+*empty* installation only, so it can never overwrite a running directory; the search
+index is rebuilt afterwards by the caller (``manage.py restore`` does it), because
+indexes are derived data.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection
 
 FORMAT = 1
@@ -97,6 +101,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _media_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file in the media storage, as storage names ("original_images/x.jpg").
+
+    Through the storage API, so a backup is the same from the local disk or a bucket.
+    """
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:  # MEDIA_ROOT not created yet: nothing uploaded
+        return
+    for name in sorted(names):
+        yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from _media_names(storage, f"{folder}/{sub}" if folder else sub)
+
+
 def _count_offers() -> int:
     from directory.models import OfferPage
 
@@ -121,19 +140,13 @@ def backup(target: Path) -> Summary:
             [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target / database)]
             + ["--dbname", _pg_url()]
         )
-    media_root = Path(settings.MEDIA_ROOT)
     files = []
-    if media_root.is_dir():
-        shutil.copytree(media_root, target / "media", dirs_exist_ok=True)
-        for path in sorted((target / "media").rglob("*")):
-            if path.is_file():
-                files.append(
-                    {
-                        "path": path.relative_to(target / "media").as_posix(),
-                        "size": path.stat().st_size,
-                        "sha256": _sha256(path),
-                    }
-                )
+    for name in _media_names(default_storage):
+        path = target / "media" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, path.open("wb") as copy:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        files.append({"path": name, "size": path.stat().st_size, "sha256": _sha256(path)})
     manifest = {
         "format": FORMAT,
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -179,9 +192,8 @@ def restore(source: Path) -> Summary:
         )
     if not _is_empty():
         raise BackupError("The database is not empty: restore only into a new installation.")
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.is_dir() and any(media_root.iterdir()):
-        raise BackupError(f"{media_root} is not empty: restore only into a new installation.")
+    if any(True for _name in _media_names(default_storage)):
+        raise BackupError("The media storage is not empty: restore only into a new installation.")
     if engine == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(source / manifest["database_file"]) as saved:
@@ -192,7 +204,10 @@ def restore(source: Path) -> Summary:
             [_pg_tool("pg_restore"), "--no-owner", "--single-transaction", "--exit-on-error"]
             + ["--dbname", _pg_url(), str(source / manifest["database_file"])]
         )
-    if (source / "media").is_dir():
-        shutil.copytree(source / "media", media_root, dirs_exist_ok=True)
+    for entry in manifest["media"]:
+        with (source / "media" / entry["path"]).open("rb") as saved:
+            stored = default_storage.save(entry["path"], File(saved))
+        if stored != entry["path"]:
+            raise BackupError(f"Media file {entry['path']} was stored as {stored}.")
     connection.close()  # the next query sees the restored tables
     return Summary(engine, manifest["offers"], len(manifest["media"]))

@@ -6,7 +6,8 @@ subclass fills them in through its documented hook, ``get_policy_parts``:
 
 - the Wagtail admin and Django's admin get ``CONTENT_SECURITY_POLICY_ADMIN`` (see the
   settings for why it is looser);
-- the map tile server's origin (``MAP_TILE_URL``, none by default) joins ``img-src``. It is
+- the map tile server's origin (``MAP_TILE_URL``, none by default) joins ``img-src``, as
+  does the media origin when ``MEDIA_URL`` is absolute (a CDN; ``/media/`` by default). It is
   read when the response is built, so the policy can never disagree with the tile URL that
   the map and the submission preview use.
 """
@@ -49,6 +50,14 @@ def tile_origins(url: str) -> tuple[str, ...]:
     return tuple(f"{parts.scheme}://{h}{suffix}" for h in hosts)
 
 
+@lru_cache(maxsize=4)
+def media_origin(url: str) -> tuple[str, ...]:
+    """The origin of an absolute MEDIA_URL (a CDN on the district's domain); none for /media/."""
+    if not urlsplit(url).netloc:
+        return ()
+    return tile_origins(url)
+
+
 def admin_prefixes() -> tuple[str, ...]:
     """Where the Wagtail admin and Django's admin live, as the URL configuration says."""
     prefixes = []
@@ -73,7 +82,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         # A view that sets a whole policy itself (django-csp's @csp decorator) keeps it.
         if parts.config is None and request.path_info.startswith(admin_prefixes()):
             parts.config = dict(settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"])
-        origins = tile_origins(settings.MAP_TILE_URL)
+        origins = tile_origins(settings.MAP_TILE_URL) + media_origin(settings.MEDIA_URL)
         if origins:
             update = dict(parts.update or {})
             update["img-src"] = [*_as_list(update.get("img-src")), *origins]

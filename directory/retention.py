@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +24,7 @@ from django.utils import timezone
 
 from . import ratelimit
 from .models import FailedNotification, OfferOwner, OfferPage
+from .pending_pictures import pending_storage
 
 logger = logging.getLogger("gemeinsam.retention")
 
@@ -71,14 +70,16 @@ def clear_expired_sessions() -> int:
 
 def remove_pending_pictures(older_than: dt.timedelta) -> int:
     """Delete pictures of forms that were never sent (older than any live session)."""
-    folder = Path(settings.SUBMISSION_UPLOAD_DIR)
-    if not folder.is_dir():
+    storage = pending_storage()
+    try:
+        _folders, names = storage.listdir("")
+    except FileNotFoundError:  # nothing was ever uploaded on this server
         return 0
-    cutoff = time.time() - older_than.total_seconds()
+    cutoff = timezone.now() - older_than
     removed = 0
-    for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    for name in names:
+        if storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
             removed += 1
     return removed
 

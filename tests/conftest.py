@@ -44,3 +44,27 @@ def _fresh_search_snapshot():
     database._snapshot = None
     yield
     database._snapshot = None
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A local server speaking S3's protocol, for the whole run (tests/fakes/s3_server.py)."""
+    from tests.fakes.s3_server import s3_server
+
+    with s3_server() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def s3_media(s3_endpoint, settings):
+    """This test's media and waiting pictures in a fresh bucket, configured as MEDIA_S3_BUCKET
+    configures an installation; yields (endpoint, bucket)."""
+    from cms.settings.media import s3_storages
+    from tests.fakes.s3_server import CREDENTIALS, new_bucket
+
+    bucket = new_bucket(s3_endpoint)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **s3_storages(bucket_name=bucket, endpoint_url=s3_endpoint, **CREDENTIALS),
+    }
+    yield s3_endpoint, bucket

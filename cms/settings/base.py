@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .media import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GEMEINSAM_VAR_DIR", BASE_DIR / "var"))
 
@@ -158,19 +160,42 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# Pictures typed into the public form wait in "pending" (not under MEDIA_ROOT) until it is
+# sent; see directory/pending_pictures.py.
+SUBMISSION_UPLOAD_DIR = Path(os.environ.get("SUBMISSION_UPLOAD_DIR", VAR_DIR / "pending-uploads"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "pending": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SUBMISSION_UPLOAD_DIR, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several web servers share their media through S3-compatible object storage (MinIO, Ceph,
+# a cloud provider's) when MEDIA_S3_BUCKET is set. Pictures are still linked at MEDIA_URL,
+# which the proxy maps to the bucket's media/ prefix (cms/media_storage.py, OPERATIONS.md).
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    STORAGES.update(
+        s3_storages(
+            bucket_name=MEDIA_S3_BUCKET,
+            endpoint_url=os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            region_name=os.environ.get("MEDIA_S3_REGION") or None,
+            access_key=os.environ.get("MEDIA_S3_ACCESS_KEY_ID") or None,
+            secret_key=os.environ.get("MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            addressing_style=os.environ.get("MEDIA_S3_ADDRESSING_STYLE") or None,
+        )
+    )
 # Browser libraries installed by scripts/setup from npm (Leaflet) live in var/vendor/.
 VENDOR_DIR = Path(os.environ.get("VENDOR_DIR", VAR_DIR / "vendor"))
 STATICFILES_DIRS = [("vendor", VENDOR_DIR)] if VENDOR_DIR.is_dir() else []
 # Serve straight from the apps' folders until collectstatic has run (embedded use).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
-MEDIA_URL = "/media/"
+# Where browsers fetch media: the site's own /media/, or a CDN on the district's domain.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # The embedded default serves uploads itself; production leaves that to the web server.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not MEDIA_S3_BUCKET)
 FILE_UPLOAD_PERMISSIONS = 0o644
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587?tls=1) in production, console otherwise.
@@ -277,8 +302,6 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 OFFER_CONFIRM_AFTER_MONTHS = int(os.environ.get("OFFER_CONFIRM_AFTER_MONTHS", "6"))
 OFFER_CONFIRM_GRACE_DAYS = int(os.environ.get("OFFER_CONFIRM_GRACE_DAYS", "28"))
 OFFER_EXPIRY_NOTICE_DAYS = 14  # the moderators' queue lists offers ending this soon
-# Pictures typed into the public form wait here (not under MEDIA_ROOT) until it is sent.
-SUBMISSION_UPLOAD_DIR = Path(os.environ.get("SUBMISSION_UPLOAD_DIR", VAR_DIR / "pending-uploads"))
 # Links in e-mails point here.
 SITE_URL = os.environ.get("SITE_URL", WAGTAILADMIN_BASE_URL)
 # Limits on what people send: (requests, seconds). Counted per address; the login and

@@ -8,8 +8,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="gemeinsam-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="gemeinsam-test-static-")
+SUBMISSION_UPLOAD_DIR = tempfile.mkdtemp(prefix="gemeinsam-test-pending-")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "pending": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": SUBMISSION_UPLOAD_DIR, "base_url": None},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Elasticsearch only where a test asks for it (the ``backend`` fixture), on the node
@@ -19,5 +24,4 @@ ELASTICSEARCH_REFRESH = "wait_for"
 SEMANTIC_EMBED_INLINE = True  # a test sees an offer's vectors as soon as it is published
 ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
 GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server
-SUBMISSION_UPLOAD_DIR = tempfile.mkdtemp(prefix="gemeinsam-test-pending-")
 SITE_URL = "http://testserver"

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from ..district_map import district_map
 from ..forms.offer_steps import STEP_NAMES, STEP_TITLES, STEPS
 from ..offer_answers import bind_steps, first_invalid_step, merged_answers
-from ..pending_pictures import discard_pending_picture, keep_pending_picture, pending_picture
+from ..pending_pictures import (
+    discard_pending_picture,
+    keep_pending_picture,
+    pending_picture,
+    pending_storage,
+)
 from ..ratelimit import check, too_many
 from .common import locate_answers, map_preview, raw_answers
 
@@ -251,10 +256,10 @@ def review_context(flow: Flow, state: dict, forms: dict) -> dict:
 
 def picture_thumbnail(request, flow: Flow) -> FileResponse:
     """The picture waiting in this session's answers, for the check page only."""
-    path = pending_picture(flow.state(request).get("picture"))
-    if path is None:
+    name = pending_picture(flow.state(request).get("picture"))
+    if name is None:
         raise Http404
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = FileResponse(path.open("rb"), content_type=content_type)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(pending_storage().open(name, "rb"), content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     return response

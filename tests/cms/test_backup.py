@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -41,10 +42,11 @@ from search.interface import search
 from search.query import OfferQuery
 offers = sorted(OfferPage.objects.live().values_list("title_de", flat=True))
 cafe = OfferPage.objects.get(slug="naehcafe")
-picture = Path(cafe.image.file.path)
+with cafe.image.file.open("rb") as f:  # from the disk or the bucket, whichever is configured
+    picture = f.read()
 found = [h.offer.title_de for h in search(OfferQuery(text="nähen")).hits]
-print(json.dumps({"offers": offers, "picture": picture.read_bytes().hex()[:64],
-                  "picture_size": picture.stat().st_size, "found": found}))
+print(json.dumps({"offers": offers, "picture": picture.hex()[:64],
+                  "picture_size": len(picture), "found": found}))
 """
 
 
@@ -56,7 +58,7 @@ def _run(env: dict, *command: str) -> str:
     return done.stdout
 
 
-def _installation(root: Path, database_url: str | None) -> dict:
+def _installation(root: Path, database_url: str | None, media: dict | None = None) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -71,6 +73,7 @@ def _installation(root: Path, database_url: str | None) -> dict:
     )
     if database_url:
         env["DATABASE_URL"] = database_url
+    env.update(media or {})
     return env
 
 
@@ -79,9 +82,16 @@ def _report(env: dict) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _round_trip(tmp_path: Path, source_url: str | None, target_url: str | None) -> None:
+def _round_trip(
+    tmp_path: Path,
+    source_url: str | None,
+    target_url: str | None,
+    media: Callable[[], dict] = dict,
+) -> None:
+    """Back up an installation and restore it into a new one; ``media`` gives each
+    installation its media settings (nothing: local disk)."""
     python = str(BASE / ".venv/bin/python")
-    source = _installation(tmp_path / "source", source_url)
+    source = _installation(tmp_path / "source", source_url, media())
     _run(source, python, "manage.py", "migrate", "--noinput")
     _run(source, python, "manage.py", "shell", "-c", SETUP)
     before = _report(source)
@@ -94,7 +104,7 @@ def _round_trip(tmp_path: Path, source_url: str | None, target_url: str | None) 
         entry["path"].endswith(".jpg") for entry in manifest["media"]
     )
 
-    target = _installation(tmp_path / "target", target_url)
+    target = _installation(tmp_path / "target", target_url, media())
     out = _run(target, str(BASE / "scripts/restore"), str(folder))
     assert "the search index is rebuilt" in out
     assert _report(target) == before
@@ -115,7 +125,7 @@ def _round_trip(tmp_path: Path, source_url: str | None, target_url: str | None) 
     broken = subprocess.run(
         [str(BASE / "scripts/restore"), str(folder)],
         cwd=BASE,
-        env=_installation(tmp_path / "third", target_url and _other_database(target_url)),
+        env=_installation(tmp_path / "third", target_url and _other_database(target_url), media()),
         capture_output=True,
         text=True,
         timeout=300,
@@ -125,6 +135,30 @@ def _round_trip(tmp_path: Path, source_url: str | None, target_url: str | None) 
 
 def test_backup_and_restore_on_sqlite(tmp_path):
     _round_trip(tmp_path, None, None)
+
+
+def test_backup_and_restore_with_media_in_a_bucket(tmp_path, s3_endpoint):
+    """Several web servers share media through S3: the backup reads the source bucket and
+    the restore fills the new installation's empty bucket, through the same storage API."""
+    from tests.fakes.s3_server import CREDENTIALS, keys, new_bucket
+
+    buckets: list[str] = []
+
+    def media() -> dict:
+        buckets.append(new_bucket(s3_endpoint))
+        return {
+            "MEDIA_S3_BUCKET": buckets[-1],
+            "MEDIA_S3_ENDPOINT_URL": s3_endpoint,
+            "MEDIA_S3_REGION": CREDENTIALS["region_name"],
+            "MEDIA_S3_ACCESS_KEY_ID": CREDENTIALS["access_key"],
+            "MEDIA_S3_SECRET_ACCESS_KEY": CREDENTIALS["secret_key"],
+        }
+
+    _round_trip(tmp_path, None, None, media)
+    source, target = buckets[0], buckets[1]
+    assert keys(s3_endpoint, source, "media/original_images/")
+    assert keys(s3_endpoint, target, "media/") == keys(s3_endpoint, source, "media/")
+    assert not list((tmp_path / "source").rglob("naehmaschine*"))  # nothing on the disk
 
 
 _created: list[str] = []

@@ -106,6 +106,25 @@ def submit_offer(
     return client.post(f"/{language}/submit/review/")
 
 
+def send_blue_picture(client, language: str, image_format: str = "JPEG"):
+    """Send the picture step with a plain blue picture (no people), named photo.jpg."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 120, 200)).save(out, format=image_format)
+    return client.post(
+        f"/{language}/submit/picture/",
+        {
+            "picture": SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg"),
+            "picture_alt": "Blaue Fläche",
+            "people_shown": "no",
+        },
+    )
+
+
 def _errors(response) -> list[str]:
     return re.findall(r'class="error-message"[^>]*>(.*?)</p>', response.content.decode(), re.S)
 

@@ -16,7 +16,13 @@ from directory import moderation
 from directory.models import OfferOwner, OfferPage, OrganisationPage
 from search.interface import search
 from search.query import OfferQuery
-from tests.directory.conftest import STEP_ANSWERS, fill_step, link_in_last_mail, submit_offer
+from tests.directory.conftest import (
+    STEP_ANSWERS,
+    fill_step,
+    link_in_last_mail,
+    send_blue_picture,
+    submit_offer,
+)
 from tests.factories import GPS_IFD
 
 TITLE = STEP_ANSWERS["what"]["title"]
@@ -329,18 +335,7 @@ def test_a_refused_picture_says_why_and_keeps_the_description(client, site_tree,
 
 
 def test_a_png_named_jpg_is_accepted_as_what_it_is(client, site_tree):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    out = io.BytesIO()
-    Image.new("RGB", (300, 200), (10, 120, 200)).save(out, format="PNG")
-    response = client.post(
-        "/de/submit/picture/",
-        {
-            "picture": SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg"),
-            "picture_alt": "Blaue Fläche",
-            "people_shown": "no",
-        },
-    )
+    response = send_blue_picture(client, "de", "PNG")
     assert response.status_code == 302
     token = client.session["offer_submission"]["picture"]
     assert token.endswith(".png")
