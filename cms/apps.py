@@ -39,3 +39,6 @@ class CmsConfig(AppConfig):
         # is there. cms comes before directory and search in INSTALLED_APPS, so the table
         # exists before their post_migrate handlers run.
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="cms.cache_tables")
+        from .page_cache import connect_signals
+
+        connect_signals()

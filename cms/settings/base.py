@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Compressed HTML for slow phone connections (with Django's BREACH mitigation).
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookie-less GET requests from memory, before sessions and views (cms/page_cache.py).
+    "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # The admin in German whatever the browser says (an account may choose English).
@@ -336,6 +338,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 10_000},
     }
 }
+# Anonymous pages from each worker's memory (cms/page_cache.py): kept at most this long
+# (lists change at midnight without a write), checked for changes this often; 0 turns it off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_CHECK_SECONDS = float(os.environ.get("PAGE_CACHE_CHECK_SECONDS", "1"))
+PAGE_CACHE_MAX_ENTRIES = int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))
+PAGE_CACHE_MAX_MB = int(os.environ.get("PAGE_CACHE_MAX_MB", "48"))  # per worker
+PAGE_CACHE_MAX_BYTES = 512 * 1024  # per answer; bigger ones (none today) are not kept
 # Sessions exist only for people who fill in a form or log in; browsing sets no cookie.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
 # How long what people leave behind is kept (directory/retention.py, shown on the privacy page).

@@ -25,3 +25,6 @@ SEMANTIC_EMBED_INLINE = True  # a test sees an offer's vectors as soon as it is 
 ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
 GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server
 SITE_URL = "http://testserver"
+# The page cache only where a test turns it on (tests/cms/test_page_cache.py): elsewhere
+# tests change rows directly, without the signals a real change sends.
+PAGE_CACHE_SECONDS = 0

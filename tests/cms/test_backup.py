@@ -15,6 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 
+from tests.cms.conftest import installation_env
+
 BASE = Path(settings.BASE_DIR)
 
 SETUP = """
@@ -59,18 +61,7 @@ def _run(env: dict, *command: str) -> str:
 
 
 def _installation(root: Path, database_url: str | None, media: dict | None = None) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "ELASTICSEARCH_URL", "MACHINE_TRANSLATION"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="cms.settings.dev",
-        GEMEINSAM_VAR_DIR=str(root),
-        MEDIA_ROOT=str(root / "media"),
-        LOG_LEVEL="ERROR",
-        SEMANTIC_SEARCH="0",
-    )
+    env = installation_env(root, MEDIA_ROOT=str(root / "media"))
     if database_url:
         env["DATABASE_URL"] = database_url
     env.update(media or {})
