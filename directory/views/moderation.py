@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.revisions import RevisionsCompareView
 from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
 
@@ -60,6 +65,23 @@ def empty_on_both_sides(comparison: Any) -> bool:
     if not (hasattr(comparison, "val_a") and hasattr(comparison, "val_b")):
         return False
     return _empty(comparison.val_a) and _empty(comparison.val_b)
+
+
+class OfferEditView(EditView):
+    """Wagtail's editor, where a decision that arrives after the review already ended
+    (a double click, a second tab, two moderators at once) says so instead of a 500.
+
+    Wagtail checks that the review is still open when the request starts and acts on it
+    later; a second decision can end it in between (seen under load in the browser test).
+    """
+
+    def perform_workflow_action(self) -> HttpResponse:
+        if self.page.current_workflow_task is None:
+            messages.warning(
+                self.request, _("This review was already decided. Nothing was changed.")
+            )
+            return redirect("wagtailadmin_pages:edit", self.page.pk)
+        return super().perform_workflow_action()
 
 
 class OfferRevisionsCompareView(RevisionsCompareView):

@@ -466,3 +466,32 @@ def test_reasons_from_the_editor_are_checked_again():
     assert history_text(["time_missing"], "Danke!") == (
         "– Bitte geben Sie den Tag und die Uhrzeit Ihres Angebots an.\nDanke!"
     )
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_a_decision_after_the_review_ended_says_so_instead_of_failing(
+    rf, site_tree, moderator, language
+):
+    """A double click or a second tab: Wagtail checked the review was open, then another
+    decision ended it before this one acted."""
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from directory.views.moderation import OfferEditView
+
+    offer = make_offer(site_tree, "Nähcafé", publish=False)
+    assert offer.current_workflow_task is None  # not (or no longer) in review
+    request = rf.post(f"/admin/pages/{offer.pk}/edit/")
+    request.user = moderator
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    view = OfferEditView()
+    view.request, view.page = request, offer
+    with translation.override(language):
+        response = view.perform_workflow_action()
+    assert response.status_code == 302 and response.url == f"/admin/pages/{offer.pk}/edit/"
+    (message,) = [str(m) for m in get_messages(request)]
+    assert message == {
+        "de": "Über diese Prüfung wurde schon entschieden. Nichts wurde geändert.",
+        "en": "This review was already decided. Nothing was changed.",
+    }[language]
