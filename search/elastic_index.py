@@ -5,7 +5,12 @@ Every published offer is one document in a versioned index
 come pre-analysed from ``search.analysis`` into keyword fields per language
 and field (``title_de``, ``text_ar`` …), so the minimal test distribution
 (no analysis-common module) and a full production cluster match the same
-words. How those fields are queried is ``search.elastic_query``'s job.
+words. The same terms are also written once more into one keyword field,
+``words``, each prefixed with its field and language (``title_de:deutschkurs``):
+a query word expands to terms in every language and both fields, and one
+``terms`` clause on ``words`` finds them all where the per-language fields need
+one clause each (issue 15). How those fields are queried is
+``search.elastic_query``'s job.
 
 A rebuild fills a new index while updates keep flowing to the old one and to
 the new one (alias ``<prefix>-offers-building``); documents carry the offer's
@@ -31,6 +36,27 @@ from .query import FIELD_WEIGHTS
 from .semantic import DIMENSIONS
 
 # --- Mapping ------------------------------------------------------------------
+
+WORDS = "words"  # every term of every language and field, as word_key() writes it
+
+# The index's shape, as the queries rely on it. Raise it with every change to mapping()
+# or to what documents hold: an index of another shape is then not searched (the
+# database answers, /healthz says "outdated") until `search_index rebuild` makes a new
+# one. Without it, a deployment would search an old index for fields it lacks and
+# silently find nothing. 2: the `words` field (issue 15).
+SCHEMA = 2
+
+
+class OutdatedIndex(RuntimeError):
+    """The index behind the alias was built for another version of the code."""
+
+
+def word_key(field: str, language: str, term: str) -> str:
+    """How ``term`` of ``field`` in ``language`` is written in the ``words`` field.
+
+    Terms are stored cut at 100 characters, as in the per-language fields.
+    """
+    return f"{column(field, language)}:{term[:100]}"
 
 
 def mapping() -> dict:
@@ -73,7 +99,9 @@ def mapping() -> dict:
     for language in site_languages():
         for field in FIELD_WEIGHTS:
             properties[column(field, language)] = {"type": "keyword"}
-    return {"dynamic": "strict", "properties": properties}
+    # Only looked up, never sorted or aggregated on: no doc values.
+    properties[WORDS] = {"type": "keyword", "doc_values": False}
+    return {"dynamic": "strict", "_meta": {"schema": SCHEMA}, "properties": properties}
 
 
 def index_settings() -> dict:
@@ -99,6 +127,42 @@ def ensure_index() -> str:
     create_index(name)
     es.indices.put_alias(index=name, name=alias_name())
     return name
+
+
+def live_schema() -> int | None:
+    """The schema of the index behind the alias (None: an index from before schemas)."""
+    found = client().indices.get_mapping(index=alias_name())
+    (body,) = found.body.values()  # the alias names exactly one index
+    return body["mappings"].get("_meta", {}).get("schema")
+
+
+_schema_checked = (0.0, False)  # (when, whether it matched), per process
+SCHEMA_CHECK_SECONDS = 30
+
+
+def require_current_schema() -> None:
+    """Raise OutdatedIndex unless the live index has this code's schema.
+
+    Asked at most every SCHEMA_CHECK_SECONDS per process; a rebuild is seen within that.
+    """
+    global _schema_checked
+    checked_at, matched = _schema_checked
+    now = time.monotonic()
+    if now - checked_at >= SCHEMA_CHECK_SECONDS or not matched:
+        found = live_schema()
+        matched = found == SCHEMA
+        _schema_checked = (now, matched)
+        if not matched:
+            raise OutdatedIndex(
+                f"the index has schema {found}, this code needs {SCHEMA}: "
+                "run `manage.py search_index rebuild`"
+            )
+
+
+def forget_schema_check() -> None:
+    """Ask again at the next search (after a rebuild in this process, and in tests)."""
+    global _schema_checked
+    _schema_checked = (0.0, False)
 
 
 def new_index_name() -> str:
@@ -134,9 +198,12 @@ def _source(document: OfferDocument) -> dict:
             if key in document.vectors
         ],
     }
+    words: set[str] = set()
     for language, fields in document.terms.items():
         for field, found in fields.items():
             source[column(field, language)] = sorted({t[:100] for t in found})
+            words.update(word_key(field, language, t) for t in found)
+    source[WORDS] = sorted(words)
     return source
 
 
@@ -257,6 +324,7 @@ def rebuild(
         actions += [{"remove": {"index": index, "alias": alias_name()}} for index in old]
         actions.append({"remove": {"index": name, "alias": building_alias_name()}})
         es.indices.update_aliases(actions=actions)
+        forget_schema_check()  # this process searches the new index at once
     except Exception:
         es.indices.delete(index=name, ignore_unavailable=True)
         raise

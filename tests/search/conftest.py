@@ -56,6 +56,7 @@ def use_elasticsearch(request, settings):
     # before the first offer is published (a search then finds nothing, not an outage).
     from search import elastic_index
 
+    elastic_index.forget_schema_check()
     elastic_index.ensure_index()
     fallbacks = _Fallbacks()
     search_log = logging.getLogger("gemeinsam.search")

@@ -220,6 +220,38 @@ class Proxy:
 
 
 @pytest.mark.outage
+def test_an_index_of_an_older_schema_is_not_searched_until_the_rebuild(
+    use_elasticsearch, site_tree, committed, monkeypatch
+):
+    """After a deployment that changed the index's shape, the old index would silently
+    find nothing: the database answers, /healthz and `check` say why, a rebuild ends it."""
+    from search import elastic_index, health
+
+    with committed():
+        make_offer(site_tree, "Sprachcafé", slug="sprachcafe")
+    current = elastic_index.SCHEMA
+    monkeypatch.setattr(elastic_index, "SCHEMA", current - 1)
+    call_command("search_index", "rebuild", stdout=io.StringIO())  # what the old code built
+    monkeypatch.setattr(elastic_index, "SCHEMA", current)  # the new code is deployed
+    elastic_index.forget_schema_check()
+
+    found = search(OfferQuery(text="Sprachcafé"))
+    assert found.backend == "database" and [h.offer.title_de for h in found.hits] == ["Sprachcafé"]
+    assert health.engine_state()["state"] == "outdated"
+    assert health.engine_state()["engine"] == "database"
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("search_index", "check", stdout=out)
+    assert f"schema {current - 1}, this code needs {current}" in out.getvalue()
+    assert "search_index rebuild" in out.getvalue()
+
+    call_command("search_index", "rebuild", stdout=io.StringIO())
+    assert search(OfferQuery(text="Sprachcafé")).backend == "elasticsearch"
+    assert health.engine_state()["state"] in ("green", "yellow")
+    call_command("search_index", "check", stdout=io.StringIO())  # in step: no exit
+
+
+@pytest.mark.outage
 def test_elasticsearch_outage_falls_back_to_the_database(
     use_elasticsearch, site_tree, committed, client, caplog
 ):

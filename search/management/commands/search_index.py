@@ -147,6 +147,14 @@ class Command(BaseCommand):
         stale: list[int] = []
         behind: set[int] = set()  # offers whose Elasticsearch copy is missing or stale
         if is_configured():
+            schema = elastic_index.live_schema()
+            if schema != elastic_index.SCHEMA:
+                # Searches skip such an index (the database answers) until a rebuild.
+                self.stdout.write(
+                    f"elasticsearch: the index has schema {schema}, this code needs "
+                    f"{elastic_index.SCHEMA}"
+                )
+                problems += 1
             versions = elastic_index.indexed_versions()
             problems += self._report("elasticsearch", expected, set(versions))
             # A copy older than the offer's last publication: written before an outage
