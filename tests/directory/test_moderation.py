@@ -491,7 +491,10 @@ def test_a_decision_after_the_review_ended_says_so_instead_of_failing(
         response = view.perform_workflow_action()
     assert response.status_code == 302 and response.url == f"/admin/pages/{offer.pk}/edit/"
     (message,) = [str(m) for m in get_messages(request)]
-    assert message == {
-        "de": "Über diese Prüfung wurde schon entschieden. Nichts wurde geändert.",
-        "en": "This review was already decided. Nothing was changed.",
-    }[language]
+    assert (
+        message
+        == {
+            "de": "Über diese Prüfung wurde schon entschieden. Nichts wurde geändert.",
+            "en": "This review was already decided. Nothing was changed.",
+        }[language]
+    )
