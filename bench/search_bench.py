@@ -3,7 +3,7 @@
 Usage (from the repository root, inside .venv; the database and Elasticsearch
 come from DATABASE_URL / ELASTICSEARCH_URL as for the site):
 
-    python bench/search_bench.py --offers 10000 [--rounds 30] [--skip-load]
+    python bench/search_bench.py --offers 10000 [--rounds 30] [--skip-load] [--engine-only]
 
 Loads the demo district plus synthetic offers up to ``--offers`` (timing the
 indexing), serves the site with gunicorn on 127.0.0.1, then runs every query
@@ -190,6 +190,9 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=30, help="repetitions per query")
     parser.add_argument("--skip-load", action="store_true", help="use the data already there")
+    parser.add_argument(
+        "--engine-only", action="store_true", help="only the engine rows (no server, no API)"
+    )
     args = parser.parse_args()
 
     backend = "elasticsearch" if settings.ELASTICSEARCH_URL else "database"
@@ -201,26 +204,31 @@ def main() -> None:
     print(f"\nbackend {backend}, database {vendor}, {live} live offers, {args.rounds} rounds/query")
     print("| what                               |     n |  p50 ms |  p95 ms |  p99 ms |   req/s |")
     print("|------------------------------------|-------|---------|---------|---------|---------|")
-    port = free_port()
-    server = serve(port)
+    port = None if args.engine_only else free_port()
+    server = None if port is None else serve(port)
     try:
         http_all, engine_all = [], []
         for kind in dict.fromkeys(k for k, _p, _q in MIX):
             http_times, engine_times = [], []
             for _kind, params, query in (m for m in MIX if m[0] == kind):
-                http_times += over_http(port, params, args.rounds)
+                if port is not None:
+                    http_times += over_http(port, params, args.rounds)
                 engine_times += engine(backend, query, args.rounds)
-            print(row(f"API {kind}", http_times))
+            if http_times:
+                print(row(f"API {kind}", http_times))
             print(row(f"engine {kind}", engine_times))
             http_all += http_times
             engine_all += engine_times
-        print(row("API all", http_all))
+        if http_all:
+            print(row("API all", http_all))
         print(row("engine all", engine_all))
-        ratio = statistics.median(http_all) / statistics.median(engine_all)
-        print(f"\nAPI median / engine median: {ratio:.2f}")
+        if http_all:
+            ratio = statistics.median(http_all) / statistics.median(engine_all)
+            print(f"\nAPI median / engine median: {ratio:.2f}")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 if __name__ == "__main__":
