@@ -109,33 +109,16 @@ def _previous_unit_query(unit: Unit, searcher_language: str, known: Vocabulary, 
 
 
 def _previous_filters(query: OfferQuery, today) -> list[Q]:
-    filters = [
+    """The filters as they were: only the two date clauses changed shape since, so the
+    others are today's (``elastic_query._base_filters`` starts with the two dates)."""
+    dates = [
         Q("bool", should=[~Q("exists", field="valid_from"), Q("range", valid_from={"lte": today})]),
         Q(
             "bool",
             should=[~Q("exists", field="valid_until"), Q("range", valid_until={"gte": today})],
         ),
     ]
-    if query.free:
-        filters.append(Q("term", is_free=True))
-    if query.accessible:
-        filters.append(Q("term", wheelchair_accessible=True))
-    if query.childcare:
-        filters.append(Q("term", childcare=True))
-    if query.open_on is not None:
-        filters.append(Q("term", weekdays=query.open_on))
-    if query.time_of_day:
-        filters.append(Q("terms", day_parts=sorted(query.day_parts_wanted())))
-    if query.near and query.radius_km is not None:
-        filters.append(
-            Q(
-                "geo_distance",
-                distance=f"{query.radius_km}km",
-                distance_type="arc",
-                points={"lat": query.near.latitude, "lon": query.near.longitude},
-            )
-        )
-    return filters
+    return dates + elastic_query._base_filters(query, today)[2:]
 
 
 def build_search_previous(
@@ -186,25 +169,7 @@ def build_search_previous(
         others = [facet_filter(n, v) for n, v in chosen.items() if n != name]
         bucket = search.aggs.bucket(name, "filter", filter=Q("bool", filter=others))
         bucket.bucket("values", "terms", field=elastic_query.FACET_FIELDS[name], size=200)
-    sort = query.effective_sort
-    if sort == "relevance":
-        order: list = ["_score"]
-    elif sort == "distance" and query.near:
-        order = [
-            {
-                "_geo_distance": {
-                    "points": {"lat": query.near.latitude, "lon": query.near.longitude},
-                    "order": "asc",
-                    "unit": "km",
-                    "mode": "min",
-                    "distance_type": "arc",
-                    "ignore_unmapped": True,
-                }
-            }
-        ]
-    else:
-        order = []
-    search = search.sort(*order, "title_sort", "offer_id")
+    search = search.sort(*elastic_query._order(query))  # the order did not change
     search = search.source(["offer_id", "card"]).extra(track_total_hits=True)
     return search[query.offset : query.offset + query.page_size]
 
