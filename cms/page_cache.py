@@ -133,10 +133,16 @@ def forget_everything() -> None:
     _store.clear()
 
 
+# Longer URLs are not kept: the byte budget counts answers, and keys must stay small too
+# (gunicorn refuses request lines over 4094 bytes anyway; the embedded server does not).
+MAX_KEY_LENGTH = 2048
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method == "GET"
+        and len(request.get_full_path()) <= MAX_KEY_LENGTH
         and not request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )

@@ -119,6 +119,15 @@ def test_many_distinct_urls_stay_within_the_byte_budget(client, site_tree, cache
     assert "X-Cache" not in client.get("/de/angebote/?q=kurs0")
 
 
+def test_huge_urls_and_posts_are_never_kept(client, site_tree, cached):
+    huge = "/de/angebote/?q=" + "x" * 3000
+    client.get(huge)
+    assert "X-Cache" not in client.get(huge)
+    for _ in range(3):  # the same POST again and again is answered afresh each time
+        assert "X-Cache" not in client.post("/de/angebote/", {"q": "kurs"})
+    assert not any(len(key[1]) > page_cache.MAX_KEY_LENGTH for key in page_cache._store.entries)
+
+
 def test_answers_expire_after_their_time(client, site_tree, cached, settings):
     """Lists show what is valid today, which changes at midnight without any write."""
     import time
