@@ -54,9 +54,9 @@ from elasticsearch_dsl.response import Response  # noqa: E402
 
 from directory.i18n import column  # noqa: E402
 from directory.models import OfferPage  # noqa: E402
-from search import elastic_query, matching  # noqa: E402
+from search import elastic_index, elastic_query, matching  # noqa: E402
 from search.elastic_connection import alias_name, client  # noqa: E402
-from search.query import FACETS, FIELD_WEIGHTS, OfferQuery  # noqa: E402
+from search.query import FACETS, FIELD_WEIGHTS, OfferQuery, RawResults  # noqa: E402
 from search.understanding import (  # noqa: E402
     COVERAGE,
     Interpretation,
@@ -174,9 +174,36 @@ def build_search_previous(
     return search[query.offset : query.offset + query.page_size]
 
 
+def search_previous(
+    query: OfferQuery, meaning: Interpretation | None = None, vector=None
+) -> RawResults:
+    """``elastic_query.search`` as it was before issue 15 part 4: one scored search with
+    the aggregations, semantic candidates first as now."""
+    elastic_index.require_current_schema()
+    today = timezone.localdate()
+    boosts = {}
+    if meaning is not None and meaning.units and vector is not None:
+        boosts = elastic_query.semantic_candidates(vector, _previous_filters(query, today))
+    response = build_search_previous(query, meaning, boosts, today).execute()
+    return RawResults(
+        ids=[int(hit.offer_id) for hit in response.hits],
+        count=response.hits.total.value,
+        facets=_previous_facets(response),
+        cards={int(hit.offer_id): hit.card.to_dict() for hit in response.hits if "card" in hit},
+    )
+
+
+def _previous_facets(response: Response) -> dict[str, dict[str, int]]:
+    return {
+        name: {b.key: b.doc_count for b in getattr(response.aggregations, name).values.buckets}
+        for name in FACETS
+    }
+
+
 def use_previous_shape() -> None:
-    """Make ``elastic_query.search`` (and so the site) build the previous shape."""
-    elastic_query.build_search = build_search_previous
+    """Make the site answer with the previous shape: the search interface looks up
+    ``elastic_query.search`` at every call."""
+    elastic_query.search = search_previous
 
 
 def previous_shape_application():
@@ -207,10 +234,7 @@ def run_previous(query: OfferQuery, meaning: Interpretation) -> Answer:
     """The previous shape: one search."""
     started = time.perf_counter()
     response = build_search_previous(query, meaning, {}).execute()
-    facets = {
-        name: {b.key: b.doc_count for b in getattr(response.aggregations, name).values.buckets}
-        for name in FACETS
-    }
+    facets = _previous_facets(response)
     ids = [int(h.offer_id) for h in response.hits]
     wall = (time.perf_counter() - started) * 1000
     return Answer(ids, response.hits.total.value, facets, float(response.took), wall)

@@ -215,7 +215,7 @@ def _rebuilt(entry: _Entry) -> HttpResponse:
 def connect_signals() -> None:
     """Everything besides index writes that changes what anonymous visitors see."""
     from django.db.models.signals import post_delete, post_save
-    from wagtail.models import Site
+    from wagtail.models import Site, get_page_models
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     from cms.models import CustomImage, SiteLinks
@@ -223,16 +223,14 @@ def connect_signals() -> None:
 
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(mark_changed, dispatch_uid=f"page_cache.{id(signal)}")
-    # Page subclasses send post_delete with their own class as sender: listen to all.
-    post_delete.connect(_page_deleted, dispatch_uid="page_cache.page_deleted")
+    # Page subclasses send post_delete with their own class as sender. Connected per page
+    # model, not to every sender: a receiver for all senders stops Django from deleting
+    # any model's rows in one query (a rebuild's term table would be loaded row by row).
+    for model in get_page_models():
+        post_delete.connect(
+            mark_changed, sender=model, dispatch_uid=f"page_cache.deleted.{model._meta.label}"
+        )
     for model in (Category, TargetGroup, SpokenLanguage, SiteLinks, CustomImage, Site):
         for signal in (post_save, post_delete):
             uid = f"page_cache.{model.__name__}.{id(signal)}"
             signal.connect(mark_changed, sender=model, dispatch_uid=uid)
-
-
-def _page_deleted(sender: type, instance: object, **kwargs: object) -> None:
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        mark_changed()

@@ -10,6 +10,7 @@ The source language (German in a German district) comes from settings.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -36,6 +37,7 @@ def translated_fields(model: type) -> tuple[str, ...]:
     return tuple(translator.get_options_for_model(model).all_fields)
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every field of every offer indexed or shown
 def column(field: str, language: str) -> str:
     """The column that holds ``field`` in ``language`` (``title``, ``ar`` → ``title_ar``)."""
     return build_localized_fieldname(field, language)

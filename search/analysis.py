@@ -146,6 +146,7 @@ def _folded_stopwords(language: str) -> frozenset[str]:
     return frozenset(fold(w) for w in STOPWORDS.get(language, ()))
 
 
+@functools.lru_cache(maxsize=65536)  # asked for every word of every text indexed
 def is_stopword(word: str, language: str) -> bool:
     """Whether ``word`` is one of ``language``'s commonest function words."""
     return fold(word) in _folded_stopwords(language)

@@ -80,9 +80,10 @@ def _preference(parts: tuple[str, ...]) -> tuple[int, int, int]:
     return (len(parts), -sum(len(p) for p in parts), -len(parts[0]))
 
 
-def part_terms(word: str) -> list[str]:
-    """The German search terms of a compound's parts (``[]`` if it does not split)."""
-    return [analysis.analyse_word(part, "de") for part in split(word)]
+@lru_cache(maxsize=65536)  # asked for every German word indexed or searched
+def part_terms(word: str) -> tuple[str, ...]:
+    """The German search terms of a compound's parts (empty if it does not split)."""
+    return tuple(analysis.analyse_word(part, "de") for part in split(word))
 
 
 def terms_with_parts(text: str) -> list[str]:
@@ -92,5 +93,5 @@ def terms_with_parts(text: str) -> list[str]:
         if analysis.is_stopword(word, "de"):
             continue
         found.append(analysis.analyse_word(word, "de"))
-        found += part_terms(word)
+        found.extend(part_terms(word))
     return found

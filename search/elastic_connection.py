@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 
 def is_configured() -> bool:
@@ -38,6 +39,9 @@ def _client(url: str, timeout: float) -> Elasticsearch:
         retry_on_timeout=False,
         dead_node_backoff_factor=0.25,
         max_dead_node_backoff=2.0,
+        # Serialises numpy vectors directly (shortest float32 digits): a rebuild's bulk
+        # bodies are mostly vectors, and the standard library spent seconds on them.
+        serializer=OrjsonSerializer(),
     )
 
 

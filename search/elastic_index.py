@@ -22,7 +22,9 @@ reconciliation removes whatever was unpublished during the rebuild.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 from django.utils import timezone
@@ -193,7 +195,7 @@ def _source(document: OfferDocument) -> dict:
         "towns": document.towns,
         "card": document.card,
         "passages": [
-            {"language": language, "vector": document.vectors[key].tolist()}
+            {"language": language, "vector": document.vectors[key]}
             for language, key in document.passage_keys()
             if key in document.vectors
         ],
@@ -230,13 +232,18 @@ def _actions(documents: Iterable[OfferDocument], indices: list[str]) -> Iterable
             }
 
 
-def index_documents(documents: Iterable[OfferDocument], indices: list[str] | None = None) -> int:
-    """Write documents to every index that receives updates; returns how many were written."""
+def index_documents(
+    documents: Iterable[OfferDocument], indices: list[str] | None = None, refresh: bool = True
+) -> int:
+    """Write documents to every index that receives updates; returns how many were written.
+
+    ``refresh=False`` skips ``ELASTICSEARCH_REFRESH`` (a rebuild refreshes once at the end).
+    """
     written, errors = helpers.bulk(
         client(),
         _actions(documents, indices or _write_targets()),
         raise_on_error=False,
-        refresh=settings.ELASTICSEARCH_REFRESH,
+        refresh=settings.ELASTICSEARCH_REFRESH if refresh else "false",
     )
     # A version conflict means a newer copy is already there: that is success.
     real = [e for e in errors if next(iter(e.values())).get("status") != 409]
@@ -284,6 +291,18 @@ def indexed_versions(index: str | None = None) -> dict[int, int]:
     }
 
 
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def rebuild(
     documents: Callable[[], Iterable[OfferDocument]],
     expected_ids: Callable[[], set[int]],
@@ -298,19 +317,24 @@ def rebuild(
     es.indices.put_alias(index=name, name=building_alias_name())
     started = time.monotonic()
     written = 0
-    try:
-        batch: list[OfferDocument] = []
-        for document in documents():
-            batch.append(document)
-            if len(batch) >= chunk_size:
-                written += index_documents(batch, [name])
-                batch = []
-                if progress:
-                    progress(written)
-        if batch:
-            written += index_documents(batch, [name])
+    # Batches go to Elasticsearch from a second thread while this one reads and analyses
+    # the next: the sender mostly waits for the cluster, which works on the other core.
+    # At most two batches wait for it, so memory stays flat however many offers there are.
+    sending: deque[Future[int]] = deque()
+
+    def collect(waiting: int) -> None:
+        nonlocal written
+        while len(sending) > waiting:
+            written += sending.popleft().result()
             if progress:
                 progress(written)
+
+    try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rebuild-bulk") as sender:
+            for batch in batches(documents(), chunk_size):
+                sending.append(sender.submit(index_documents, batch, [name], refresh=False))
+                collect(waiting=2)
+            collect(waiting=0)
         es.indices.refresh(index=name)
         # A bulk load leaves a dozen segments; searching one segment (one vector graph
         # instead of one per segment) halves kNN and query times (docs/PERFORMANCE.md).

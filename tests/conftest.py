@@ -39,11 +39,11 @@ def _remove_temporary_folders():
 @pytest.fixture(autouse=True)
 def _fresh_search_snapshot():
     """The database backend's per-process snapshot must not outlive a test's rolled-back data."""
-    from search import database
+    from search import snapshot
 
-    database._snapshot = None
+    snapshot._snapshot = None
     yield
-    database._snapshot = None
+    snapshot._snapshot = None
 
 
 @pytest.fixture(scope="session")

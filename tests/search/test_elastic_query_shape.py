@@ -100,3 +100,34 @@ def test_the_previous_and_the_current_shape_answer_alike(
         current = shapes.run_current(query, meaning)
         assert current.decided() == previous.decided(), query
     assert shapes.run_current(queries[0], interpret("Deutschkurs", "de")).count >= 3
+
+
+@pytest.mark.django_db
+def test_the_previous_shape_site_answers_through_the_previous_shape(
+    use_elasticsearch, site_tree, django_capture_on_commit_callbacks, shapes, monkeypatch
+):
+    """The bench's API comparison serves a site whose searches take the previous shape:
+    the search interface must reach it, with the same answers as the current shape."""
+    from search import elastic_query
+    from search.interface import search
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for n, title in enumerate(["Deutschkurs am Abend", "Sprachcafé", "Deutschkurse"]):
+            make_offer(site_tree, title, slug=f"offer-{n}", places=(place_north_of(WEILHEIM, 1),))
+    query = OfferQuery(text="Deutschkurs", near=WEILHEIM, radius_km=10)
+    current = search(query)
+    built = []
+    original = shapes.build_search_previous
+
+    def spy(*args, **kwargs):
+        built.append(args[0])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(shapes, "build_search_previous", spy)
+    monkeypatch.setattr(elastic_query, "search", elastic_query.search)  # undone afterwards
+    shapes.use_previous_shape()
+    previous = search(query)
+    assert built == [query]
+    assert previous.backend == current.backend == "elasticsearch"
+    assert [h.offer.pk for h in previous.hits] == [h.offer.pk for h in current.hits]
+    assert previous.count == current.count >= 2

@@ -339,3 +339,72 @@ def test_a_dead_node_named_first_does_not_send_searches_to_the_database(
     results = [search(OfferQuery(text="Sprachcafé")) for _ in range(4)]
     assert [r.backend for r in results] == ["elasticsearch"] * 4
     assert [h.offer.title_de for h in results[-1].hits] == ["Sprachcafé"]
+
+
+def _varied_offers(site_tree, count: int) -> list:
+    """Offers with translations, several places, categories, languages, times and dates."""
+    import datetime as dt
+
+    second = {"name": "", "street": "", "postcode": "86971", "town": "Peiting"}
+    second |= {"latitude": 47.7955, "longitude": 10.9295}
+    offers = []
+    for n in range(count):
+        offers.append(
+            make_offer(
+                site_tree,
+                f"Frauentreff {n}",
+                title_fa=f"دورهمی زنان {n}" if n % 2 else "",
+                summary_fa="گفتگو به زبان آلمانی" if n % 2 else "",
+                description_de="<p>Mit <b>Kinderbetreuung</b> &amp; Kaffee.</p>",
+                categories=("encounter-leisure", "language-education")[: 1 + n % 2],
+                target_groups=("women", "everyone")[: 1 + n % 2],
+                languages=("de", "fa", "ar")[: 1 + n % 3],
+                slots=((n % 7, "09:00", "11:00"), (3, "18:00", "20:00")),
+                dates=(dt.date(2031, 1, 1 + n),),
+                places=(second,) if n % 3 == 0 else (),
+            )
+        )
+    return offers
+
+
+def test_documents_from_rows_equal_documents_from_pages(site_tree):
+    """A rebuild reads plain rows (page_rows) and related rows in bulk; a publish reads
+    the page: both must give the very same document."""
+    from search.documents import build_document, build_documents, page_rows
+    from search.indexing import indexable_offers
+
+    offers = _varied_offers(site_tree, 4)
+    from_rows = build_documents(page_rows(indexable_offers().order_by("pk")))
+    from_pages = [build_document(OfferPage.objects.get(pk=o.pk)) for o in offers]
+    assert [d.offer_id for d in from_rows] == [o.pk for o in offers]
+    assert from_rows == from_pages
+    fa = from_rows[1]
+    assert "fa" in fa.languages and fa.card["titles"]["fa"] == "دورهمی زنان 1"
+    assert {code for code, _native in fa.card["spoken"]} == {"de", "fa"}
+    assert set(fa.categories) == {"encounter-leisure", "language-education"}
+    assert [place[0] for place in from_rows[0].card["places"]] == ["Peiting"]
+    assert fa.terms["fa"]["title"] and "frauentreff" in fa.terms["de"]["title"]
+
+
+def test_building_documents_asks_the_database_a_fixed_number_of_times(
+    site_tree, django_assert_max_num_queries
+):
+    """However many offers a batch holds: no query per offer (a rebuild of 100 000 would
+    otherwise ask 100 000 times)."""
+    from search.documents import build_documents, page_rows
+    from search.indexing import indexable_offers
+
+    _varied_offers(site_tree, 3)
+    with django_assert_max_num_queries(10) as few:
+        build_documents(page_rows(indexable_offers()))
+    _varied_offers(site_tree, 9)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(build_documents(page_rows(indexable_offers()))) == 12
+
+
+def test_the_term_table_is_emptied_in_one_statement():
+    """No receiver listens to every model's deletions: one would make Django load each
+    row before deleting it (a rebuild's half a million term rows)."""
+    from django.db.models.deletion import Collector
+
+    assert Collector(using="default").can_fast_delete(OfferTerm.objects.all())

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from search import elastic_index, semantic
-from search.documents import build_document
+from search.documents import build_documents, page_rows
 from search.elastic_connection import alias_name, is_configured
 from search.indexing import attach_vectors, indexable_offers, retry_pending, write_terms
 from search.models import OfferPassage, OfferTerm, PendingIndexUpdate
@@ -62,23 +62,13 @@ def _rate(done: int, seconds: float) -> str:
     return f"{done / max(seconds, 1e-6):,.0f} docs/s"
 
 
-def _chunks(items, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def documents():
     """Search documents of every indexable offer, with vectors (texts not seen before embedded)."""
-    offers = indexable_offers().order_by("pk").iterator(chunk_size=CHUNK)
-    for batch in _chunks((build_document(offer) for offer in offers), CHUNK):
-        attach_vectors(batch, embed=True)
-        yield from batch
+    offers = page_rows(indexable_offers().order_by("pk"), chunk_size=CHUNK)
+    for batch in elastic_index.batches(offers, CHUNK):
+        built = build_documents(batch)
+        attach_vectors(built, embed=True)
+        yield from built
 
 
 class Command(BaseCommand):
@@ -101,7 +91,7 @@ class Command(BaseCommand):
             else:
                 progress = ProgressBar(self.stdout, total, "database")
                 done = 0
-                for batch in _chunks(documents(), CHUNK):
+                for batch in elastic_index.batches(documents(), CHUNK):
                     write_terms(batch)
                     done += len(batch)
                     progress.update(done)
@@ -115,7 +105,7 @@ class Command(BaseCommand):
         progress = ProgressBar(self.stdout, total, "indexing")
 
         def documents_written_to_database():
-            for batch in _chunks(documents(), CHUNK):
+            for batch in elastic_index.batches(documents(), CHUNK):
                 write_terms(batch)
                 yield from batch
 
