@@ -141,6 +141,9 @@ def test_rebuild_swaps_alias_without_downtime(use_elasticsearch, site_tree, comm
     ) == [new_index]
     assert not elastic_connection.client().indices.exists(index=old_index)
     assert search(OfferQuery(text="Kurs")).count == 30
+    # Filled without refreshes, then refreshed as usual again once live.
+    live_settings = elastic_connection.client().indices.get_settings(index=new_index)
+    assert "refresh_interval" not in live_settings[new_index]["settings"]["index"]
     # Merged into one segment per shard before it went live (one vector graph to search).
     shards = elastic_connection.client().indices.segments(index=new_index)["indices"]
     for copies in shards[new_index]["shards"].values():
