@@ -411,3 +411,17 @@ def test_the_term_table_is_emptied_in_one_statement():
     from django.db.models.deletion import Collector
 
     assert Collector(using="default").can_fast_delete(OfferTerm.objects.all())
+
+
+def test_rich_text_is_indexed_word_by_word(site_tree):
+    """List items and paragraphs stay separate words; entities are text, not words."""
+    from search.documents import build_document
+
+    offer = make_offer(
+        site_tree,
+        "Nähcafé",
+        description_de="<ul><li>Stoffe</li><li>Nadeln</li></ul><p>Kaffee &amp; Kuchen</p>",
+    )
+    text = build_document(OfferPage.objects.get(pk=offer.pk)).terms["de"]["text"]
+    assert {"stoff", "nadel", "kaffe", "kuch"} <= set(text)
+    assert not {"stoffenadeln", "stoffenadel", "amp"} & set(text)
