@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from search import api as search_api
+from search import feeds as search_feeds
 
 from .health import healthz
 
@@ -35,6 +36,7 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
+    path("search/calendar.ics", search_feeds.calendar, name="search-calendar"),
     path("", include("directory.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -41,9 +42,27 @@ def _clean(text: str, *, one_line: bool) -> str:
 
 def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = None) -> bytes:
     """The iCalendar file for ``offer`` (title and summary in the active language)."""
+    return offers_calendar([(offer, url)], host, on)
+
+
+def offers_calendar(
+    offers: Iterable[tuple[OfferPage, str]], host: str, on: dt.date | None = None
+) -> bytes:
+    """One iCalendar file with the times of several offers, each given with its page URL
+    (a search's results, to subscribe to in a phone's calendar)."""
     on = on or timezone.localdate()
+    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH")
+    for offer, url in offers:
+        for event in _events(offer, url, host, on):
+            calendar.add_component(event)
+    calendar.add_missing_timezones(first_date=on)
+    return calendar.to_ical()
+
+
+def _events(offer: OfferPage, url: str, host: str, on: dt.date) -> list[Event]:
+    """The events of one offer: a repeating event per weekly time, one per coming date."""
     stamp = timezone.now().astimezone(dt.UTC)
-    place = offer.locations.first()
+    place = next(iter(offer.locations.all()), None)  # the main place (by sort order)
     common = {
         "summary": _clean(offer.title, one_line=True),
         "description": _clean(f"{offer.summary}\n{url}", one_line=False),
@@ -51,8 +70,7 @@ def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = N
     }
     if place:
         common["location"] = _clean(str(place), one_line=True)
-    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH")
-
+    events = []
     start_from = max(on, offer.valid_from) if offer.valid_from else on
     for n, slot in enumerate(offer.weekly_slots.all()):
         first = start_from + dt.timedelta(days=(slot.weekday - start_from.weekday()) % 7)
@@ -69,9 +87,9 @@ def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = N
             **common,
         )
         event.add("rrule", rule)
-        calendar.add_component(event)
+        events.append(event)
 
-    for n, date in enumerate(offer.dates.filter(date__gte=on)):
+    for n, date in enumerate(d for d in offer.dates.all() if d.date >= on):
         if date.start_time:
             start = dt.datetime.combine(date.date, date.start_time, TIMEZONE)
             end = (
@@ -83,7 +101,5 @@ def offer_calendar(offer: OfferPage, url: str, host: str, on: dt.date | None = N
         else:
             when = {"start": date.date, "end": date.date + dt.timedelta(days=1)}
         uid = f"offer-{offer.pk}-date-{n}@{host}"
-        calendar.add_component(Event.new(uid=uid, stamp=stamp, **when, **common))
-
-    calendar.add_missing_timezones(first_date=on)
-    return calendar.to_ical()
+        events.append(Event.new(uid=uid, stamp=stamp, **when, **common))
+    return events

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from . import converters  # noqa: F401 - registers <page_id:…>
+from .feeds import NewOffersFeed
 from .views import accounts, offers, owners, reports, submit_offer
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("submit/<slug:step>/", submit_offer.step, name="submission-step"),
     path("report/<page_id:offer_id>/", reports.report, name="report-problem"),
     path("offer/<page_id:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
+    path("feeds/new/", NewOffersFeed(), name="feed-new-offers"),
     path("offer/<page_id:offer_id>/flyer/", offers.flyer, name="offer-flyer"),
     path("account/login/", accounts.LoginView.as_view(), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),

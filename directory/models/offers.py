@@ -348,6 +348,10 @@ class OfferPage(MultilingualPage):
         )
         context["upcoming"] = self.upcoming(limit=5)
         context["absolute_url"] = self.get_full_url(request)
+        if context["is_current"]:
+            from ..structured_data import offer_data, script_element  # built from this model
+
+            context["structured_data"] = script_element(offer_data(self, language, request))
         # Short texts shown in German because they lack a translation get lang="de".
         context["german_fields"] = {
             name
