@@ -143,10 +143,10 @@ class InlineCode(HTMLParser):
         self.found.extend(f"{n} on <{tag}>" for n in names if n.startswith("on"))
         if any((value or "").strip().lower().startswith("javascript:") for value in names.values()):
             self.found.append(f"javascript: URL on <{tag}>")
-        # json_script data is not run; any other script must come from a file.
-        self._in_script = (
-            tag == "script" and "src" not in names and names.get("type") != "application/json"
-        )
+        # Data blocks (json_script's JSON, the offer's JSON-LD) are never run, and a
+        # Content-Security-Policy does not apply to them; any other script must be a file.
+        data_block = names.get("type") in ("application/json", "application/ld+json")
+        self._in_script = tag == "script" and "src" not in names and not data_block
 
     def handle_data(self, data: str) -> None:
         if self._in_script and data.strip():
