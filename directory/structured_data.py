@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,7 +26,6 @@ from .i18n import text_in
 from .models import OfferPage
 
 SCHEMA = "https://schema.org"
-TIMEZONE = "Europe/Berlin"
 # schema.org's day names, Monday first as our weekday numbers.
 DAYS = [f"{SCHEMA}/{day}" for day in ("Monday", "Tuesday", "Wednesday", "Thursday")]
 DAYS += [f"{SCHEMA}/{day}" for day in ("Friday", "Saturday", "Sunday")]
@@ -96,10 +95,11 @@ def _validity(offer: OfferPage, start: str, end: str) -> dict[str, str]:
 
 
 def _local(day: dt.date, time: dt.time | None) -> str:
-    """A date and local time as ISO 8601 with the offset of that day in Germany."""
+    """A date and local time as ISO 8601 with the offset of that day (``TIME_ZONE``)."""
     if time is None:
         return day.isoformat()
-    return dt.datetime.combine(day, time, ZoneInfo(TIMEZONE)).isoformat(timespec="minutes")
+    moment = dt.datetime.combine(day, time, timezone.get_default_timezone())
+    return moment.isoformat(timespec="minutes")
 
 
 def offer_data(offer: OfferPage, language: str, request) -> dict[str, Any]:
@@ -165,7 +165,7 @@ def offer_data(offer: OfferPage, language: str, request) -> dict[str, Any]:
             "byDay": DAYS[slot.weekday],
             "startTime": _time(slot.start_time),
             "endTime": _time(slot.end_time),
-            "scheduleTimezone": TIMEZONE,
+            "scheduleTimezone": settings.TIME_ZONE,
             **_validity(offer, "startDate", "endDate"),
         }
         for slot in slots
