@@ -1,6 +1,7 @@
 """Public URLs of the directory outside Wagtail's page tree (all under the language prefix)."""
 
 from django.urls import path
+from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from . import converters  # noqa: F401 - registers <page_id:…>
@@ -15,7 +16,7 @@ urlpatterns = [
     path("submit/<slug:step>/", submit_offer.step, name="submission-step"),
     path("report/<page_id:offer_id>/", reports.report, name="report-problem"),
     path("offer/<page_id:offer_id>/calendar.ics", offers.calendar, name="offer-calendar"),
-    path("feeds/new/", NewOffersFeed(), name="feed-new-offers"),
+    path("feeds/new/", require_GET(NewOffersFeed()), name="feed-new-offers"),
     path("offer/<page_id:offer_id>/flyer/", offers.flyer, name="offer-flyer"),
     path("account/login/", accounts.LoginView.as_view(), name="login"),
     path("account/logout/", accounts.LogoutView.as_view(), name="logout"),

@@ -48,3 +48,7 @@ def test_a_hostile_title_is_text_in_the_feed(client, site_tree):
 def test_every_page_points_feed_readers_to_the_feed(client, site_tree):
     html = client.get("/ar/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml" href="/ar/feeds/new/"' in html
+
+
+def test_the_feed_is_read_only(client, site_tree):
+    assert client.post("/de/feeds/new/").status_code == 405
