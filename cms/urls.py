@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/offers/", search_api.offers, name="api-offers"),
     path("api/v1/suggest/", search_api.suggestions, name="api-suggest"),
     path("api/v1/openapi.json", search_api.openapi, name="api-openapi"),
+    path("hsds/", include("search.hsds_urls")),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

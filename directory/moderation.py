@@ -45,7 +45,10 @@ WORKFLOW_NAME = "Angebotsprüfung"
 TASK_NAME = "Prüfung durch die Moderation"
 FORMER_WORKFLOW_NAME = "Offer review"
 MODERATORS = "Moderators"
-DUPLICATE_SCORE = 85  # rapidfuzz token-set ratio of normalised titles
+# Two offers are likely the same when their normalised titles score this much or more by
+# DUPLICATE_SCORER and they share a town or an organisation (also the importer's rule).
+DUPLICATE_SCORE = 85
+DUPLICATE_SCORER = fuzz.token_set_ratio
 
 
 # --- The workflow ------------------------------------------------------------------------
@@ -289,7 +292,7 @@ def possible_duplicates(page: OfferPage, limit: int = 5) -> list[OfferPage]:
         same_place = other.organisation_id == draft.organisation_id or towns & {
             normalise(p.town) for p in other.locations.all()
         }
-        score = fuzz.token_set_ratio(title, normalise(other.title_de or other.title))
+        score = DUPLICATE_SCORER(title, normalise(other.title_de or other.title))
         if same_place and score >= DUPLICATE_SCORE:
             scored.append((score, other))
     scored.sort(key=lambda pair: -pair[0])

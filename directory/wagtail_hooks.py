@@ -31,6 +31,7 @@ from .models import (
     Translator,
 )
 from .moderation import moderation_queue
+from .views import imports as import_views
 from .views import moderation as moderation_views
 from .views import translations as translation_views
 
@@ -211,6 +212,37 @@ class TranslationsMenuItem(MenuItem):
 def register_translations_menu_item():
     return TranslationsMenuItem(
         _("Translations"), reverse("directory_translations:overview"), icon_name="globe", order=205
+    )
+
+
+import_urls = (
+    [
+        path("", import_views.upload, name="upload"),
+        path("template.<str:file_format>", import_views.template, name="template"),
+        path("<int:batch_id>/", import_views.batch, name="batch"),
+        path("<int:batch_id>/columns/", import_views.mapping, name="mapping"),
+        path("<int:batch_id>/confirm/", import_views.confirm, name="confirm"),
+        path("<int:batch_id>/cancel/", import_views.cancel, name="cancel"),
+        path("<int:batch_id>/resume/", import_views.resume, name="resume"),
+    ],
+    "directory_imports",
+)
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [path("import/", include(import_urls))]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return translators.is_moderator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import offers"), reverse("directory_imports:upload"), icon_name="upload", order=206
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.base_user import AbstractBaseUser
 
+from directory.hsds.ids import uid
 from tests.directory.conftest import make_member, moderator  # noqa: F401 (a fixture)
 from tests.factories import SiteTree, make_offer
 
@@ -42,6 +43,10 @@ ACCESS_TABLE: list[tuple[str, int | str, int | str, int | str, int | str, int | 
     ("/de/offer/{offer_id}/flyer/",                         OK,   OK,   OK,   OK,   OK),
     ("/de/offer/{draft_id}/flyer/",                         NF,   NF,   NF,   NF,   NF),
     ("/api/v1/offers/",                                     OK,   OK,   OK,   OK,   OK),
+    # Open data (HSDS): public offers only, for everybody alike.
+    ("/hsds/services/{offer_uid}",                          OK,   OK,   OK,   OK,   OK),
+    ("/hsds/services/{draft_uid}",                          NF,   NF,   NF,   NF,   NF),
+    ("/hsds/package.zip",                                   OK,   OK,   OK,   OK,   OK),
     ("/sitemap.xml",                                        OK,   OK,   OK,   OK,   OK),
     ("/de/submit/what/",                                    OK,   OK,   OK,   OK,   OK),
     ("/de/my/",                                             LI,   OK,   OK,   OK,   OK),
@@ -60,6 +65,9 @@ ACCESS_TABLE: list[tuple[str, int | str, int | str, int | str, int | str, int | 
     ("/admin/snippets/directory/failednotification/",       AL,   AL,   AL,   OK,   OK),
     # Accounts are the superuser's: Wagtail sends a moderator back to the dashboard.
     ("/admin/users/",                                       AL,   AL,   AL,   AH,   OK),
+    # The import is the moderators' (and the superuser's).
+    ("/admin/import/",                                      AL,   AL,   AL,   OK,   OK),
+    ("/admin/import/template.xlsx",                         AL,   AL,   AL,   OK,   OK),
     # The Django admin is for superusers only: moderators are not staff.
     ("/django-admin/",                                      DL,   DL,   DL,   DL,   OK),
 ]
@@ -89,6 +97,8 @@ class Cast:
             offer_id=self.offer_id,
             draft=self.draft_slug,
             draft_id=self.draft_id,
+            offer_uid=uid("offer", self.offer_id),
+            draft_uid=uid("offer", self.draft_id),
         )
 
 

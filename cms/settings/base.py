@@ -78,7 +78,8 @@ MIDDLEWARE = [
     # Cookie-less GET requests from memory, before sessions and views (cms/page_cache.py).
     "cms.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, but a 404 of the language-free HSDS API stays a 404 (cms/language_redirect.py).
+    "cms.language_redirect.LocaleMiddleware",
     # The admin in German whatever the browser says (an account may choose English).
     "cms.admin_language.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -262,6 +263,11 @@ DEEPL_SERVER_URL = os.environ.get("DEEPL_SERVER_URL", "")  # empty: DeepL's own 
 # Translate inside the publishing request instead of a background thread (as above).
 MACHINE_TRANSLATION_INLINE = env_bool("MACHINE_TRANSLATION_INLINE", SEMANTIC_EMBED_INLINE)
 
+# Spreadsheet and HSDS imports (directory/imports) check and write their rows in a
+# background thread, so a file of thousands of rows never outlasts a request; with
+# SQLite too: each row is a short transaction, and the thread is the only writer.
+IMPORT_INLINE = env_bool("IMPORT_INLINE", False)
+
 # Places: the district's centre decides between namesakes ("Weilheim" in Bavaria, not
 # Baden-Württemberg); addresses the offline gazetteer does not know go to a
 # Nominatim-compatible geocoder: at most GEOCODER_CALLS_PER_MINUTE calls a minute for the
@@ -295,6 +301,12 @@ WAGTAIL_I18N_ENABLED = False  # modeltranslation is our one translation system
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAILDOCS_EXTENSIONS = ["pdf"]
 
+# Open Referral HSDS export (directory/hsds): the namespace of this installation's UUIDv5 ids.
+# Keep it for good: changing it changes every exported id. Each installation may set its own.
+HSDS_NAMESPACE = os.environ.get("HSDS_NAMESPACE", "0c3ca1d7-0755-44e3-b5e5-ef4bdfa70f80")
+# Paths outside the language prefix whose "not found" is an answer, not a missing prefix.
+LANGUAGE_REDIRECT_EXEMPT = ("/hsds/",)
+
 # Map tiles are the one third-party request the site may make, and only if set.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
@@ -322,6 +334,8 @@ RATE_LIMITS = {
         3600,
     ),
     "api": (int(os.environ.get("RATE_LIMIT_API", "300")), 60),
+    # Each download of /hsds/package.zip builds the whole directory: far fewer than pages.
+    "hsds_package": (int(os.environ.get("RATE_LIMIT_HSDS_PACKAGE", "20")), 3600),
 }
 # After this many wrong passwords for one account, each further try waits twice as long
 # as the last (1 s, 2 s, 4 s … at most an hour), whoever tries and whether the account exists.

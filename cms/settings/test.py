@@ -21,6 +21,7 @@ STORAGES = {
 # the test command started (TEST_ELASTICSEARCH_URL); everything else uses the database.
 ELASTICSEARCH_URL = ""
 ELASTICSEARCH_REFRESH = "wait_for"
+IMPORT_INLINE = True  # a test sees the check and the import finish before it goes on
 SEMANTIC_EMBED_INLINE = True  # a test sees an offer's vectors as soon as it is published
 ELASTICSEARCH_INDEX_PREFIX = "gemeinsam-test"
 GEOCODER_ENABLED = False  # tests that geocode start their own Nominatim-speaking server

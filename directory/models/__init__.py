@@ -8,6 +8,7 @@ from .contributions import (
     OrganisationMembership,
     ProblemReport,
 )
+from .imports import ImportBatch, ImportColumnMapping, OfferImport
 from .offers import (
     RICH_TEXT_FEATURES,
     OfferDate,
@@ -28,8 +29,11 @@ __all__ = [
     "Category",
     "FailedNotification",
     "GeocodedAddress",
+    "ImportBatch",
+    "ImportColumnMapping",
     "Occurrence",
     "OfferDate",
+    "OfferImport",
     "OfferIndexPage",
     "OfferLocation",
     "OfferOwner",

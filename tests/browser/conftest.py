@@ -19,6 +19,7 @@ from django.utils import translation
 from tests.factories import make_offer, make_organisation, make_site_tree, restore_after_flush
 
 PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 800}
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 AXE = Path(settings.BASE_DIR) / "scripts" / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -187,3 +188,46 @@ def district(transactional_db):
         for offer in offers:
             index_offer(offer.pk)
     return tree, offers
+
+
+def make_moderator(django_user_model, username: str, password: str, **names: str):
+    """A member of the Moderators group with what Wagtail's migrations give the group.
+
+    The flush after an earlier live-server test removed those permissions (post_migrate
+    only brings back the group itself).
+    """
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    from directory.moderation import review_workflow
+
+    review_workflow()
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", password, **names
+    )
+    moderators = Group.objects.get(name="Moderators")
+    user.groups.add(moderators)
+    moderators.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    )
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=moderators,
+            page=Page.get_first_root_node(),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
+        )
+    return user
+
+
+def admin_login(tab, username: str, password: str) -> None:
+    """Log in to the Wagtail admin in ``tab`` at desktop size."""
+    page = tab.page
+    page.set_viewport_size(DESKTOP)
+    tab.go("/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    assert "/admin/login/" not in page.url, page.locator("main").inner_text()

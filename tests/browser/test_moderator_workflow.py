@@ -5,17 +5,15 @@ the resubmission marked in the queue with a link to what changed."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.utils import timezone
-from wagtail.models import GroupPagePermission, Page
 
 from directory.models import OfferOwner
-from directory.moderation import in_review, review_workflow, submit_for_review
+from directory.moderation import in_review, submit_for_review
+from tests.browser.conftest import admin_login, make_moderator
 from tests.factories import make_offer
 
 pytestmark = pytest.mark.browser
-DESKTOP = {"width": 1280, "height": 800}
 TURKISH_REASON = "Lütfen hizmetinizin gününü ve saatini ekleyin."
 
 
@@ -24,25 +22,9 @@ def offer_from_turkish_submitter(district, settings, django_user_model):
     """A moderator, and an offer written in Turkish that waits for them."""
     settings.MACHINE_TRANSLATION = ""
     tree, _offers = district
-    review_workflow()
-    moderator = django_user_model.objects.create_user(
-        "mona", "mona@example.org", "pw-mona-12345", first_name="Mona", last_name="Berger"
+    make_moderator(
+        django_user_model, "mona", "pw-mona-12345", first_name="Mona", last_name="Berger"
     )
-    moderators = Group.objects.get(name="Moderators")
-    moderator.groups.add(moderators)
-    # What Wagtail's migrations give the group; the flush after an earlier live-server test
-    # removed it (post_migrate only brings back the group itself).
-    moderators.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    for codename in ("add_page", "change_page", "publish_page"):
-        GroupPagePermission.objects.get_or_create(
-            group=moderators,
-            page=Page.get_first_root_node(),
-            permission=Permission.objects.get(
-                content_type__app_label="wagtailcore", codename=codename
-            ),
-        )
     offer = make_offer(
         tree,
         "Türkisch-deutsches Frauenfrühstück",
@@ -64,14 +46,8 @@ def test_a_moderator_asks_a_turkish_submitter_for_changes_and_sees_the_resubmiss
 ):
     offer = offer_from_turkish_submitter
     page = phone.page
-    page.set_viewport_size(DESKTOP)
     # The browser asks for English (Playwright's default); the admin still speaks German.
-    phone.go("/admin/login/")
-    page.fill("input[name=username]", "mona")
-    page.fill("input[name=password]", "pw-mona-12345")
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
-    assert "/admin/login/" not in page.url, page.locator("main").inner_text()
+    admin_login(phone, "mona", "pw-mona-12345")
     assert page.locator("html").get_attribute("lang") == "de"
 
     phone.go(f"/admin/pages/{offer.pk}/edit/")
