@@ -119,12 +119,18 @@ def start_check(batch: ImportBatch) -> None:
     _run("import", check_batch, batch)
 
 
-def start_import(batch: ImportBatch) -> None:
-    """Write the batch's checked rows in the background."""
-    ImportBatch.objects.filter(pk=batch.pk).update(
+def start_import(batch: ImportBatch, *, resuming: bool = False) -> bool:
+    """Write the batch's checked rows in the background; False if it was started already.
+
+    The status moves in one UPDATE, so a double click starts one import, not two.
+    """
+    expected = ImportBatch.Status.IMPORTING if resuming else ImportBatch.Status.CHECKED
+    moved = ImportBatch.objects.filter(pk=batch.pk, status=expected).update(
         status=ImportBatch.Status.IMPORTING, done=0, updated_at=timezone.now()
     )
-    _run("import", import_batch, batch)
+    if moved:
+        _run("import", import_batch, batch)
+    return bool(moved)
 
 
 def _progress(batch_id: int):
@@ -225,7 +231,7 @@ def resume(batch: ImportBatch) -> None:
     if batch.status == ImportBatch.Status.CHECKING:
         start_check(batch)
     elif batch.status == ImportBatch.Status.IMPORTING:
-        start_import(batch)
+        start_import(batch, resuming=True)
 
 
 def counts(batch: ImportBatch) -> dict[str, int]:

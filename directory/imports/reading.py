@@ -22,11 +22,15 @@ from dataclasses import dataclass
 import openpyxl
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_ROWS = 20_000  # data rows, not counting the header and empty rows
+MAX_SHEET_ROWS = 5 * MAX_ROWS  # rows of a sheet read at all, empty ones included
+MAX_SHEET_COLUMNS = 1000  # cells of a row read at all: beyond MAX_COLUMNS only empty ones
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_COLUMNS = 200
 MAX_CELL = 20_000  # characters in one cell
 DELIMITERS = ";,\t"
@@ -52,6 +56,9 @@ _BROKEN_WORKBOOK = (
     OSError,
     SyntaxError,  # xml.etree's ParseError
 )
+
+
+_TOO_WIDE = _lazy("The file has more than %(limit)s columns. Please remove the columns not needed.")
 
 
 class ReadError(ValueError):
@@ -99,10 +106,7 @@ def _table(raw: Iterable[tuple[int, list[str]]]) -> Table:
         if not cells:
             continue
         if len(cells) > MAX_COLUMNS:
-            raise ReadError(
-                _("The file has more than %(limit)s columns. Please remove the columns not needed.")
-                % {"limit": number_format(MAX_COLUMNS)}
-            )
+            raise ReadError(_TOO_WIDE % {"limit": number_format(MAX_COLUMNS)})
         for index, cell in enumerate(cells):
             if len(cell) > MAX_CELL:
                 raise ReadError(_too_long(number, index))
@@ -150,6 +154,14 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         "The file could not be opened as an Excel workbook (.xlsx). Please open it in Excel "
         'or LibreOffice and save it again as "Excel workbook (.xlsx)" or as CSV.'
     )
+    # A small file can unpack to gigabytes of XML (a "ZIP bomb"): look before opening it.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ReadError(unreadable) from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReadError(_("The workbook is too large when unpacked. Please save it as CSV."))
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except _BROKEN_WORKBOOK as error:
@@ -158,8 +170,13 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         sheet = workbook.worksheets[0]
         # Some programs write a wrong size into the sheet; read what is really there.
         sheet.reset_dimensions()
+        # Empty rows are not counted as rows, but reading millions of them is refused too.
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
+            if number > MAX_SHEET_ROWS:
+                raise ReadError(_("The sheet has too many (empty) rows. Please save it as CSV."))
+            if any(value not in (None, "") for value in values[MAX_SHEET_COLUMNS:]):
+                raise ReadError(_TOO_WIDE % {"limit": number_format(MAX_COLUMNS)})
+            yield number, [_cell_text(value) for value in values[:MAX_SHEET_COLUMNS]]
     except ReadError:
         raise
     except _BROKEN_WORKBOOK as error:

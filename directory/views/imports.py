@@ -68,9 +68,10 @@ def mapping(request, batch_id: int):
         return redirect("directory_imports:batch", batch.pk)
     form = MappingForm(request.POST or None, headers=batch.headers, mapping=batch.mapping)
     problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        problems = jobs.mapping_problems(form.mapping())
-        if not problems:
+    if request.method == "POST":
+        if not form.is_valid():
+            problems = [_("Choose a field from the list for every column.")]
+        elif not (problems := jobs.mapping_problems(form.mapping())):
             jobs.set_mapping(batch, form.mapping())
             return redirect("directory_imports:batch", batch.pk)
     samples = [[cells[i] for _n, cells in batch.rows[:3]] for i in range(len(batch.headers))]
@@ -113,9 +114,9 @@ def batch(request, batch_id: int):
 def confirm(request, batch_id: int):
     """The moderator confirmed the preview: write the rows."""
     _moderator(request)
-    batch = get_object_or_404(ImportBatch, pk=batch_id, status=ImportBatch.Status.CHECKED)
-    jobs.start_import(batch)
-    messages.success(request, _("The import has started."))
+    batch = get_object_or_404(ImportBatch, pk=batch_id)
+    if jobs.start_import(batch):
+        messages.success(request, _("The import has started."))
     return redirect("directory_imports:batch", batch.pk)
 
 

@@ -112,7 +112,7 @@ def test_corrected_file_goes_to_review_and_again_gives_no_duplicates(moderator_c
     again = checked_batch(moderator_client, xlsx(GOOD_ROWS), "angebote.xlsx")
     assert {item["outcome"]["decision"] for item in again.records} == {"unchanged"}
     page = moderator_client.get(reverse("directory_imports:batch", args=[again.pk]))
-    assert "There is nothing to import." in page.content.decode()
+    assert reverse("directory_imports:confirm", args=[again.pk]) not in page.content.decode()
     assert OfferPage.objects.count() == 3
 
     # A changed row updates its offer, in review again; no second offer.
@@ -271,3 +271,58 @@ def test_a_row_like_an_offer_entered_by_hand_updates_it(moderator_client, site_t
     assert draft.title_de == "Sprachcafé Weilheim"
     assert in_review(existing) is not None
     assert OfferPage.objects.count() == 2
+
+
+def test_confirming_twice_imports_once(moderator_client):
+    batch = checked_batch(moderator_client, xlsx(GOOD_ROWS), "angebote.xlsx")
+    confirm(moderator_client, batch)
+    again = moderator_client.post(reverse("directory_imports:confirm", args=[batch.pk]))
+    assert again.status_code == 302
+    assert OfferPage.objects.filter(source=OfferSource.IMPORT).count() == 3
+    assert OfferImport.objects.count() == 3
+
+
+def test_a_forged_mapping_is_refused_with_a_message(moderator_client):
+    upload(moderator_client, xlsx(GOOD_ROWS), "angebote.xlsx")
+    batch = ImportBatch.objects.latest("created_at")
+    data = {f"column{i}": key for i, key in enumerate(batch.mapping)}
+    data["column0"] = "organisation__trusted"  # not a choice
+    response = moderator_client.post(reverse("directory_imports:mapping", args=[batch.pk]), data)
+    assert response.status_code == 200
+    assert "error-summary" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.MAPPING
+
+
+@pytest.mark.parametrize("batch_id", ["0", "99999999999999999999999"])
+@pytest.mark.parametrize("page", ["", "columns/"])
+def test_ids_out_of_range_are_not_found(moderator_client, batch_id, page):
+    response = moderator_client.get(f"/admin/import/{batch_id}/{page}", follow=True)
+    assert response.status_code == 404
+
+
+def test_the_upload_limit_holds_at_its_edge(moderator_client, settings):
+    from directory.forms.imports import MAX_UPLOAD_BYTES
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    padding = b"\n" * (MAX_UPLOAD_BYTES - len(windows_csv(GOOD_ROWS)))
+    at_limit = windows_csv(GOOD_ROWS) + padding
+    assert len(at_limit) == MAX_UPLOAD_BYTES
+    response = upload(moderator_client, at_limit, "angebote.csv")
+    assert response.status_code == 302  # read: the empty lines are no rows
+    response = upload(moderator_client, at_limit + b"\n", "angebote.csv")
+    assert response.status_code == 200
+    assert "10 MB" in response.content.decode()
+
+
+def test_a_damaged_package_says_why(moderator_client):
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("datapackage.json", "{not json")
+    response = upload(moderator_client, out.getvalue(), "hsds.zip")
+    assert response.status_code == 200
+    assert "datapackage.json" in response.content.decode()
+    assert not ImportBatch.objects.exists()

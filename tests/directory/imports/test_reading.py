@@ -273,3 +273,41 @@ def test_template_csv_is_utf8_with_bom_and_semicolons():
     assert b'"Caf\xc3\xa9; Bar";Weilheim;\r\n' in content
     table = read_table(content, "vorlage.csv")
     assert table.rows == [(2, ["Café; Bar", "Weilheim", ""])]
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_unopened():
+    book = openpyxl.Workbook()
+    book.active.append(["Titel"])
+    plain = io.BytesIO()
+    book.save(plain)
+    bomb = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("xl/padding.bin", b"\0" * (201 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024  # small on the wire
+    with pytest.raises(ReadError, match="too large when unpacked"):
+        read_table(bomb.getvalue(), "bombe.xlsx")
+
+
+def test_a_sheet_of_a_hundred_thousand_empty_rows_is_refused():
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Titel"
+    book.active["A100002"] = "ganz unten"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ReadError, match="too many"):
+        read_table(out.getvalue(), "leer.xlsx")
+
+
+def test_a_value_far_to_the_right_is_not_dropped_silently():
+    book = openpyxl.Workbook()
+    book.active["A1"] = "Titel"
+    book.active.cell(row=2, column=1500, value="weit rechts")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(ReadError, match="columns"):
+        read_table(out.getvalue(), "breit.xlsx")
