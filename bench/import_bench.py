@@ -109,7 +109,8 @@ def workbook(rows: int, seed: int = 7) -> bytes:
                 kind,
                 category,
                 rng.choice(["Deutsch", "Deutsch, Arabisch", "Deutsch; Englisch; Ukrainisch"]),
-                f"Verein {rng.randint(1, 40)} {town}",
+                # A district has dozens of organisations, not thousands.
+                f"Verein {rng.randint(1, 40)}",
                 f"Hauptstraße {rng.randint(1, 80)}, {postcode} {town}",
                 f"{day1} {hour}:00–{hour + 2}:00; {day2} {hour}:30–{hour + 1}:30",
                 "ja",

@@ -11,22 +11,14 @@ that with the models' own rules.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from ..constants.categories import CATEGORIES
 from ..constants.formats import OfferFormat
-from ..constants.kinds import OfferKind
-from ..constants.languages import SPOKEN_LANGUAGES
-from ..constants.organisation_types import OrganisationType
-from ..constants.target_groups import TARGET_GROUPS
-from ..constants.weekdays import Weekday
 from ..i18n import SOURCE_LANGUAGE, site_languages
 from ..validators import (
     LINE_BREAKING_CHARACTERS,
@@ -35,6 +27,7 @@ from ..validators import (
     validate_postcode,
     validate_text,
 )
+from .choices import CHOICES, find_choice
 from .records import OFFER_TEXTS, DateRecord, OfferRecord, PlaceRecord, SlotRecord
 
 # Cells that may hold line breaks: running text (the models' rule) and lists.
@@ -43,36 +36,6 @@ MULTI_LINE |= {"places", "slots", "dates"}
 BOOLEANS = ("interpreter_available", "is_free", "registration_required", "childcare")
 BOOLEANS += ("wheelchair_accessible",)
 ONE_LINE_FIELDS = ("contact_name", "contact_phone", "contact_email", "messenger")
-
-# German words moderators use for a choice, beyond its label (value → words).
-SYNONYMS = {
-    "activity": ("Begegnung", "Aktivität"),
-    "counselling": ("Beratung",),
-    "club_offer": ("Vereinsangebot",),
-    "course": ("Kurs",),
-    "volunteering": ("Ehrenamt",),
-    "in_person": ("vor Ort",),
-    "online": ("online",),
-    "hybrid": ("hybrid", "vor Ort und online"),
-    "verein": ("Verein", "e.V."),
-    "wohlfahrtsverband": ("Wohlfahrtsverband",),
-    "behoerde": ("Behörde", "Amt"),
-    "kirche": ("Kirche",),
-    "migrantenorganisation": ("Migrantenorganisation", "MSO"),
-    "bildungstraeger": ("Bildungsträger", "VHS"),
-    "privatperson": ("Privatperson",),
-}
-# Each set of choices as (value, lazy label, other names).
-Entries = list[tuple[str, object, tuple[str, ...]]]
-CHOICES: dict[str, Callable[[], Entries]] = {
-    "kind": lambda: [(m.value, m.label, SYNONYMS.get(m.value, ())) for m in OfferKind],
-    "format": lambda: [(m.value, m.label, SYNONYMS.get(m.value, ())) for m in OfferFormat],
-    "org_type": lambda: [(m.value, m.label, SYNONYMS.get(m.value, ())) for m in OrganisationType],
-    "categories": lambda: [(slug, label, ()) for slug, label, _icon in CATEGORIES],
-    "target_groups": lambda: [(slug, label, ()) for slug, label in TARGET_GROUPS],
-    "spoken_languages": lambda: [(code, name, (own,)) for code, name, own in SPOKEN_LANGUAGES],
-    "weekday": lambda: [(str(m.value), m.label, ()) for m in Weekday],
-}
 
 TRUE_WORDS = {"ja", "j", "yes", "y", "x", "1", "true", "wahr", "✓", "✔", "☑", "✅"}
 FALSE_WORDS = {"nein", "n", "no", "0", "false", "falsch", "-", "–", "✗", "✘"}
@@ -160,38 +123,6 @@ def _clean(record: OfferRecord, key: str, value: str, multi_line: bool) -> str:
     value = strip_invisible(value)
     value = re.sub(f"[{LINE_BREAKING_CHARACTERS}]", lambda m: m[0] if m[0] in keep else " ", value)
     return value.strip() if multi_line else " ".join(value.split())
-
-
-def normalise(text: str) -> str:
-    """``text`` for comparing names: case, accents, punctuation and "und"/"and" ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    kept = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Cf"))
-    return " ".join(w for w in re.sub(r"[\W_]+", " ", kept).split() if w not in ("und", "and"))
-
-
-@functools.lru_cache(maxsize=32)
-def _lookup(name: str, languages: tuple[str, ...]) -> dict[str, str]:
-    entries = CHOICES[name]()
-    table: dict[str, str] = {}
-    for value, _label, others in entries:
-        for word in (value, *others):
-            table.setdefault(normalise(word), value)
-    for language in languages:
-        with override(language):
-            for value, label, _others in entries:
-                text = str(label)
-                # "Persian (Farsi)": also "Persian" and "Farsi" alone.
-                parts = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
-                for word in (text, *(parts.groups() if parts else ())):
-                    table.setdefault(normalise(word), value)
-    table.pop("", None)
-    return table
-
-
-def find_choice(name: str, text: str) -> str | None:
-    """The value of choice set ``name`` that ``text`` names, in any site language or English."""
-    languages = tuple(dict.fromkeys([*site_languages(), "en"]))
-    return _lookup(name, languages).get(normalise(text))
 
 
 def _unknown(record: OfferRecord, key: str, value: str) -> None:
