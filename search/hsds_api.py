@@ -328,3 +328,9 @@ def package(request: HttpRequest, params: Params, ctx: Context) -> HttpResponse:
     day = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="gemeinsam-hsds-{day}.zip"'
     return response
+
+
+@hsds_view
+def unknown_path(request: HttpRequest, params: Params, ctx: Context, path: str) -> HttpResponse:
+    """Any other address under /hsds/: a 404 in JSON like the API's others, not a web page."""
+    return error_response(404, "not_found", _("This API has no such address."))

@@ -1,6 +1,6 @@
 """URLs of the HSDS 3.0 API, included at ``hsds/`` outside the language prefix (cms.urls)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from . import hsds_api
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("taxonomy_terms", hsds_api.taxonomy_terms, name="hsds-taxonomy-terms"),
     path("taxonomy_terms/<str:id>", hsds_api.taxonomy_term_detail, name="hsds-taxonomy-term"),
     path("package.zip", hsds_api.package, name="hsds-package"),
+    re_path(r"^(?P<path>.*)$", hsds_api.unknown_path),
 ]

@@ -213,6 +213,14 @@ def test_unknown_or_malformed_ids_are_404_json(client, directory, url):
         assert body["error"] == "not_found" and body["message"]
 
 
+@pytest.mark.parametrize(
+    "path", ["nope", "services/a/b", "services/", "../admin/", "%3Cscript%3E", "package.zip/x"]
+)
+def test_any_other_address_under_hsds_is_a_json_404(client, path):
+    body = get(client, f"/hsds/{path}", status=404)
+    assert body["error"] == "not_found" and body["message"]
+
+
 def test_an_id_of_another_kind_is_404(client, directory):
     organisation_id = uid("organisation", directory.organisation.pk)
     get(client, f"/hsds/services/{organisation_id}", status=404)
