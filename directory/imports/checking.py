@@ -182,18 +182,29 @@ class DuplicateFinder:
 
     def find(self, record: OfferRecord) -> int | None:
         """The existing offer most like ``record``, if one is alike enough."""
-        keys = {"town:" + normalise(place.town) for place in record.places if place.town}
-        keys.add("organisation:" + normalise(record.organisation.name))
-        candidates = set().union(*(self.by_place.get(key, ()) for key in keys))
+        towns = {"town:" + normalise(place.town) for place in record.places if place.town}
+        in_town = set().union(*(self.by_place.get(key, ()) for key in towns))
+        organisation = "organisation:" + normalise(record.organisation.name)
+        candidates = in_town | self.by_place.get(organisation, set())
         if not candidates:
             return None
-        best = process.extractOne(
-            normalise(record.text("title", SOURCE_LANGUAGE)),
+        title = normalise(record.text("title", SOURCE_LANGUAGE))
+        found = process.extract(
+            title,
             {pk: self.titles[pk] for pk in candidates},
             scorer=DUPLICATE_SCORER,
             score_cutoff=DUPLICATE_SCORE,
+            limit=None,
         )
-        return best[2] if best else None
+        if not found:
+            return None
+        # A token-set ratio is 100 for any title whose words include the other's ("Sprachcafé
+        # Au" in "Sprachcafé Au in der Hallertau"): among equals, the same town and then the
+        # same title win.
+        _title, _score, pk = max(
+            found, key=lambda m: (m[1], m[2] in in_town, self.titles[m[2]] == title)
+        )
+        return pk
 
 
 def check_records(

@@ -326,3 +326,35 @@ def test_a_damaged_package_says_why(moderator_client):
     assert response.status_code == 200
     assert "datapackage.json" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_among_equally_similar_offers_the_one_in_the_same_town_is_matched(site_tree):
+    """Token-set ratio gives 100 to any title whose words include the other's."""
+    from directory.imports.checking import DuplicateFinder
+    from directory.imports.records import OfferRecord, OrganisationRecord, PlaceRecord
+    from tests.factories import make_offer, make_organisation
+
+    verein = make_organisation(site_tree, "Verein 5")
+
+    def place(postcode, town):
+        return ({"name": "", "street": "", "postcode": postcode, "town": town},)
+
+    longer = make_offer(
+        site_tree,
+        "Sprachcafé Au in der Hallertau",
+        organisation=verein,
+        places=place("84072", "Au"),
+    )
+    own = make_offer(
+        site_tree, "Sprachcafé Au", organisation=verein, places=place("83104", "Tuntenhausen")
+    )
+    record = OfferRecord(
+        row=2,
+        texts={"title": {"de": "Sprachcafé Au"}},
+        organisation=OrganisationRecord(name="Verein 5"),
+        places=[PlaceRecord(postcode="83104", town="Tuntenhausen")],
+    )
+    assert DuplicateFinder().find(record) == own.pk
+    record.texts["title"]["de"] = "Sprachcafé Au in der Hallertau"
+    record.places = [PlaceRecord(postcode="84072", town="Au")]
+    assert DuplicateFinder().find(record) == longer.pk
