@@ -8,7 +8,10 @@ One place for the periods, so the clean-up command and the privacy page
 - a submission whose e-mail address was never confirmed: deleted, with the
   address, ``RETENTION_UNCONFIRMED_DAYS`` after it was sent;
 - rate-limit counters (a keyed hash, never the address): until their window ends;
-- failed e-mails a moderator marked resolved: ``RETENTION_RESOLVED_MAIL_DAYS``.
+- failed e-mails a moderator marked resolved: ``RETENTION_RESOLVED_MAIL_DAYS``;
+- the rows of a file moderators imported (names, phones, e-mail addresses of contact
+  persons): ``RETENTION_IMPORT_FILE_DAYS`` after the upload. The offers made from it stay,
+  and so does the record of which file and row each came from.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import ratelimit
-from .models import FailedNotification, OfferOwner, OfferPage
+from .models import FailedNotification, ImportBatch, OfferOwner, OfferPage
 from .pending_pictures import pending_storage
 
 logger = logging.getLogger("gemeinsam.retention")
@@ -36,6 +39,7 @@ class Periods:
     form_days: int
     unconfirmed_days: int
     resolved_mail_days: int
+    import_file_days: int
 
 
 def periods() -> Periods:
@@ -44,6 +48,7 @@ def periods() -> Periods:
         form_days=max(1, settings.SESSION_COOKIE_AGE // 86400),
         unconfirmed_days=settings.RETENTION_UNCONFIRMED_DAYS,
         resolved_mail_days=settings.RETENTION_RESOLVED_MAIL_DAYS,
+        import_file_days=settings.RETENTION_IMPORT_FILE_DAYS,
     )
 
 
@@ -57,6 +62,7 @@ class CleanUp:
     organisations: int = 0
     counters: int = 0
     mails: int = 0
+    import_files: int = 0
 
 
 def clear_expired_sessions() -> int:
@@ -110,6 +116,15 @@ def remove_unconfirmed_submissions(older_than: dt.timedelta) -> tuple[int, int]:
     return offers, organisations
 
 
+def forget_import_files(older_than: dt.timedelta) -> int:
+    """Empty the rows of imports uploaded before ``older_than`` ago; one never confirmed ends."""
+    old = ImportBatch.objects.filter(created_at__lt=timezone.now() - older_than)
+    old.filter(status__in=[ImportBatch.Status.MAPPING, ImportBatch.Status.CHECKED]).update(
+        status=ImportBatch.Status.CANCELLED
+    )
+    return old.exclude(rows=[], records=[]).update(rows=[], records=[])
+
+
 def run() -> CleanUp:
     """Apply every retention period once (``manage.py clean_up``, daily by cron)."""
     keep = periods()
@@ -123,5 +138,6 @@ def run() -> CleanUp:
     result.mails, _kinds = FailedNotification.objects.filter(
         resolved=True, created_at__lt=timezone.now() - dt.timedelta(days=keep.resolved_mail_days)
     ).delete()
+    result.import_files = forget_import_files(dt.timedelta(days=keep.import_file_days))
     logger.info("clean-up: %s", result)
     return result

@@ -364,6 +364,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
 # How long what people leave behind is kept (directory/retention.py, shown on the privacy page).
 RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "14"))
 RETENTION_RESOLVED_MAIL_DAYS = int(os.environ.get("RETENTION_RESOLVED_MAIL_DAYS", "90"))
+RETENTION_IMPORT_FILE_DAYS = int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "30"))
 # Form fields are small: refuse request bodies (files aside) over 1 MB before parsing them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 LOGIN_URL = "login"

@@ -10,8 +10,8 @@ from directory import retention
 
 class Command(BaseCommand):
     help = (
-        "Delete expired sessions, pictures of abandoned forms, unconfirmed submissions "
-        "and old rate-limit counters."
+        "Delete expired sessions, pictures of abandoned forms, unconfirmed submissions, "
+        "old rate-limit counters and the rows of old imports."
     )
 
     def handle(self, *args, **options):
@@ -19,5 +19,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"sessions: {run.sessions}, pictures: {run.pictures}, "
             f"unconfirmed submissions: {run.submissions} (organisations: {run.organisations}), "
-            f"rate counters: {run.counters}, resolved failed e-mails: {run.mails}"
+            f"rate counters: {run.counters}, resolved failed e-mails: {run.mails}, "
+            f"imported files: {run.import_files}"
         )

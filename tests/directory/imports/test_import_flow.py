@@ -358,3 +358,28 @@ def test_among_equally_similar_offers_the_one_in_the_same_town_is_matched(site_t
     record.texts["title"]["de"] = "Sprachcafé Au in der Hallertau"
     record.places = [PlaceRecord(postcode="84072", town="Au")]
     assert DuplicateFinder().find(record) == longer.pk
+
+
+def test_the_rows_of_an_import_are_forgotten_after_the_retention_period(moderator_client, settings):
+    """Contact persons' names and phones in a file are not kept for good; the offers stay."""
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    done = checked_batch(moderator_client, xlsx(GOOD_ROWS), "alt.xlsx")
+    confirm(moderator_client, done)
+    waiting = checked_batch(moderator_client, xlsx(bad_rows()), "liegengeblieben.xlsx")
+    fresh = checked_batch(moderator_client, xlsx(GOOD_ROWS), "neu.xlsx")
+    days = settings.RETENTION_IMPORT_FILE_DAYS
+    ImportBatch.objects.filter(pk__in=[done.pk, waiting.pk]).update(
+        created_at=timezone.now() - dt.timedelta(days=days, minutes=1)
+    )
+    call_command("clean_up", stdout=io.StringIO())
+    done.refresh_from_db(), waiting.refresh_from_db(), fresh.refresh_from_db()
+    assert done.rows == [] and done.records == [] and done.status == ImportBatch.Status.DONE
+    assert waiting.rows == [] and waiting.status == ImportBatch.Status.CANCELLED
+    assert fresh.rows and fresh.records  # inside the period: untouched
+    assert OfferImport.objects.filter(batch=done).count() == 3  # file and row stay on record
+    assert OfferPage.objects.filter(source=OfferSource.IMPORT).count() == 3
