@@ -16,6 +16,7 @@ from directory.models import (
     TranslationState,
 )
 from directory.moderation import in_review
+from tests.search.test_places import nominatim  # noqa: F401 - the fixture
 
 from .conftest import GOOD_ROWS, HEADERS, bad_rows, windows_csv, xlsx
 
@@ -383,3 +384,25 @@ def test_the_rows_of_an_import_are_forgotten_after_the_retention_period(moderato
     assert fresh.rows and fresh.records  # inside the period: untouched
     assert OfferImport.objects.filter(batch=done).count() == 3  # file and row stay on record
     assert OfferPage.objects.filter(source=OfferSource.IMPORT).count() == 3
+
+
+def test_places_are_geocoded_and_a_far_away_answer_is_refused(
+    moderator_client,
+    nominatim,  # noqa: F811 - the imported fixture
+):
+    """Through geopy against a local Nominatim: a street gets its point; an answer in Berlin
+    for an address in Weilheim is refused, and the postcode's centre is used instead."""
+    rows = [list(GOOD_ROWS[0]), list(GOOD_ROWS[0])]
+    rows[0][6] = "Pöltnerstraße 12, 82362 Weilheim i. OB"
+    rows[1][0] = "Elterncafé Weilheim"
+    rows[1][6] = "Hauptstraße 1, 82362 Weilheim i. OB"
+    batch = checked_batch(moderator_client, xlsx(rows), "orte.xlsx")
+    confirm(moderator_client, batch)
+    good = OfferPage.objects.get(title_de="Sprachcafé Weilheim").locations.get()
+    far = OfferPage.objects.get(title_de="Elterncafé Weilheim").locations.get()
+    assert (good.latitude, good.longitude) == (47.8402, 11.1431)
+    assert abs(far.latitude - 47.84) < 0.2 and abs(far.longitude - 11.14) < 0.2  # not 52.52
+    assert [r["q"] for r in nominatim.requests] == [
+        "Pöltnerstraße 12, 82362 Weilheim i. OB",
+        "Hauptstraße 1, 82362 Weilheim i. OB",
+    ]
