@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger("gemeinsam.background")
 _executors: dict[str, ThreadPoolExecutor] = {}
@@ -47,4 +47,6 @@ def drain(kind: str) -> None:
     with _lock:
         executor = _executors.pop(kind, None)
     if executor is not None:
+        # The thread ends here: its database connections go with it, not left to linger.
+        executor.submit(connections.close_all)
         executor.shutdown(wait=True)
