@@ -76,7 +76,11 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cookie-less GET requests from memory, before sessions and views (cms/page_cache.py).
+    # The search log (issue 17) counts answers from the page cache too: outside it, the
+    # log; inside it, the note the log reads, kept by the cache with the answer.
+    "search.insights_middleware.SearchLogMiddleware",
     "cms.page_cache.AnonymousPageCacheMiddleware",
+    "search.insights_middleware.SearchNoteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, but a 404 of the language-free HSDS API stays a 404 (cms/language_redirect.py).
     "cms.language_redirect.LocaleMiddleware",

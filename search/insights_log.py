@@ -1,0 +1,129 @@
+"""The search log without personal data: what a search asked and found, never who asked.
+
+Counting happens around the page cache, because a cached answer never reaches a view:
+the page hook and the API call :func:`mark` with the query they answered, which puts a
+short JSON note in an internal response header (``HEADER``); the cache keeps that
+header with the answer; :class:`~search.insights_middleware.SearchLogMiddleware`, outside
+the cache, turns the note into a row for every answer, cached or not, and removes the
+header. Rows are written in bulk from a per-process buffer, so a search pays a list
+append, not an INSERT. Design: docs/INSIGHTS.md (issue 17).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+from django.db import DatabaseError
+from django.utils import timezone
+
+from directory.gazetteer import places_near
+
+from .query import OfferQuery
+
+HEADER = "X-Gemeinsam-Search"
+MAX_QUERY = 100
+FLUSH_EVERY_SECONDS = 5.0
+FLUSH_AT_ENTRIES = 200
+
+
+def normalise_query(text: str) -> str:
+    """Lower case, white space collapsed, at most 100 characters."""
+    return " ".join((text or "").casefold().split())[:MAX_QUERY]
+
+
+def town_of(query: OfferQuery) -> str:
+    """The town searched near: the gazetteer's nearest town, never coordinates."""
+    if query.near is None:
+        return ""
+    nearest = places_near(query.near, 15)
+    return nearest[0][1].name if nearest else ""
+
+
+def filters_of(query: OfferQuery) -> str:
+    """The chosen filters as one short, sorted string ("category:sport kind:course free")."""
+    parts = [f"category:{c}" for c in query.categories] + [f"kind:{k}" for k in query.kinds]
+    parts += [f"group:{g}" for g in query.target_groups]
+    parts += [f"language:{s}" for s in query.spoken_languages]
+    parts += [name for name in ("free", "accessible", "childcare") if getattr(query, name)]
+    if query.open_on is not None:
+        parts.append(f"day:{query.open_on}")
+    if query.time_of_day:
+        parts.append(f"time:{query.time_of_day}")
+    return " ".join(sorted(parts))[:200]
+
+
+def mark(response, query: OfferQuery, results: int, source: str) -> None:
+    """Note on ``response`` what was searched and found (only the first page counts)."""
+    if query.page != 1:
+        return
+    response[HEADER] = json.dumps(
+        {
+            "q": normalise_query(query.text),
+            "l": query.language,
+            "f": filters_of(query),
+            "t": town_of(query),
+            "n": results,
+            "s": source,
+        },
+        ensure_ascii=True,  # a header is Latin-1: other scripts as \\u escapes
+    )
+
+
+class _Buffer:
+    """Rows waiting to be written, per process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.rows: list[dict[str, Any]] = []
+        self.since = time.monotonic()
+
+    def add(self, note: dict[str, Any]) -> None:
+        with self.lock:
+            self.rows.append(note)
+            due = (
+                len(self.rows) >= FLUSH_AT_ENTRIES
+                or time.monotonic() - self.since >= FLUSH_EVERY_SECONDS
+            )
+        if due:
+            flush()
+
+
+_buffer = _Buffer()
+
+
+def record(header_value: str) -> None:
+    """Keep the note of one answered search (from the response header) for the next flush."""
+    try:
+        note = json.loads(header_value)
+        entry = {
+            "day": timezone.localdate(),
+            "query": normalise_query(str(note["q"])),
+            "language": str(note["l"])[:8],
+            "filters": str(note["f"])[:200],
+            "town": str(note["t"])[:100],
+            "results": max(0, int(note["n"])),
+            "source": str(note["s"])[:8],
+        }
+    except (ValueError, KeyError, TypeError):
+        return
+    _buffer.add(entry)
+
+
+def flush() -> int:
+    """Write the waiting rows in one INSERT; a database failure drops them (logging is not
+    worth an error page)."""
+    from .models import SearchLogEntry
+
+    with _buffer.lock:
+        rows, _buffer.rows = _buffer.rows, []
+        _buffer.since = time.monotonic()
+    if not rows:
+        return 0
+    try:
+        SearchLogEntry.objects.bulk_create([SearchLogEntry(**row) for row in rows])
+    except DatabaseError:
+        return 0
+    return len(rows)
