@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from directory.gazetteer import places_near
@@ -24,6 +26,7 @@ from directory.gazetteer import places_near
 from .query import OfferQuery
 
 HEADER = "X-Gemeinsam-Search"
+VIEW_HEADER = "X-Gemeinsam-View"
 MAX_QUERY = 100
 FLUSH_EVERY_SECONDS = 5.0
 FLUSH_AT_ENTRIES = 200
@@ -72,21 +75,35 @@ def mark(response, query: OfferQuery, results: int, source: str) -> None:
     )
 
 
+def mark_view(response, offer_id: int, language: str) -> None:
+    """Note on ``response`` that an offer's page was opened (in ``language``)."""
+    response[VIEW_HEADER] = json.dumps({"o": int(offer_id), "l": language})
+
+
 class _Buffer:
-    """Rows waiting to be written, per process."""
+    """Rows and view counts waiting to be written, per process."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.rows: list[dict[str, Any]] = []
+        self.views: Counter[tuple[Any, int, str]] = Counter()
         self.since = time.monotonic()
+
+    def due(self) -> bool:
+        waiting = len(self.rows) + len(self.views)
+        return waiting >= FLUSH_AT_ENTRIES or time.monotonic() - self.since >= FLUSH_EVERY_SECONDS
 
     def add(self, note: dict[str, Any]) -> None:
         with self.lock:
             self.rows.append(note)
-            due = (
-                len(self.rows) >= FLUSH_AT_ENTRIES
-                or time.monotonic() - self.since >= FLUSH_EVERY_SECONDS
-            )
+            due = self.due()
+        if due:
+            flush()
+
+    def count_view(self, key: tuple[Any, int, str]) -> None:
+        with self.lock:
+            self.views[key] += 1
+            due = self.due()
         if due:
             flush()
 
@@ -112,18 +129,36 @@ def record(header_value: str) -> None:
     _buffer.add(entry)
 
 
+def record_view(header_value: str) -> None:
+    """Count one opening of an offer's page (from the response header) for the next flush."""
+    try:
+        note = json.loads(header_value)
+        key = (timezone.localdate(), int(note["o"]), str(note["l"])[:8])
+    except (ValueError, KeyError, TypeError):
+        return
+    _buffer.count_view(key)
+
+
 def flush() -> int:
-    """Write the waiting rows in one INSERT; a database failure drops them (logging is not
-    worth an error page)."""
-    from .models import SearchLogEntry
+    """Write the waiting rows in one INSERT and the view counts in one UPDATE each; a
+    database failure drops them (counting is not worth an error page)."""
+    from .models import OfferViewDay, SearchLogEntry
 
     with _buffer.lock:
         rows, _buffer.rows = _buffer.rows, []
+        views, _buffer.views = _buffer.views, Counter()
         _buffer.since = time.monotonic()
-    if not rows:
-        return 0
     try:
-        SearchLogEntry.objects.bulk_create([SearchLogEntry(**row) for row in rows])
+        with transaction.atomic():
+            SearchLogEntry.objects.bulk_create([SearchLogEntry(**row) for row in rows])
+            for (day, offer_id, language), count in views.items():
+                counted = OfferViewDay.objects.filter(
+                    day=day, offer_id=offer_id, language=language
+                ).update(views=F("views") + count)
+                if not counted:
+                    OfferViewDay.objects.create(
+                        day=day, offer_id=offer_id, language=language, views=count
+                    )
     except DatabaseError:
         return 0
-    return len(rows)
+    return len(rows) + sum(views.values())

@@ -17,25 +17,36 @@ class SearchLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        note = response.get(insights_log.HEADER)
-        if note is not None:
-            del response[insights_log.HEADER]
-            if response.status_code == 200:
-                insights_log.record(note)
+        for header, keep in (
+            (insights_log.HEADER, insights_log.record),
+            (insights_log.VIEW_HEADER, insights_log.record_view),
+        ):
+            note = response.get(header)
+            if note is not None:
+                del response[header]
+                if response.status_code == 200:
+                    keep(note)
         return response
 
 
 class SearchNoteMiddleware:
     """Inside the page cache: a result page's search (noted on the request by the page's
-    hook) becomes the response's note, so the cache keeps it with the answer."""
+    hook) and an offer page's offer become the response's notes, so the cache keeps them
+    with the answer."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
+        if response.status_code != 200:
+            return response
         searched = getattr(request, "gemeinsam_search", None)
-        if searched is not None and response.status_code == 200:
+        if searched is not None:
             query, results = searched
             insights_log.mark(response, query, results, "page")
+        # An offer page says which offer it showed (directory's OfferPage.get_context).
+        opened = getattr(request, "gemeinsam_offer_view", None)
+        if opened is not None:
+            insights_log.mark_view(response, *opened)
         return response

@@ -40,3 +40,11 @@ class ThesaurusTermViewSet(SnippetViewSet):
 
 
 register_snippet(ThesaurusTermViewSet)
+
+
+@hooks.register("clean_up")
+def fold_old_search_log() -> None:
+    """The search log's raw rows become daily counts after ``INSIGHTS_RAW_DAYS``."""
+    from .insights import aggregate_old_rows
+
+    aggregate_old_rows()

@@ -369,6 +369,10 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
 RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "14"))
 RETENTION_RESOLVED_MAIL_DAYS = int(os.environ.get("RETENTION_RESOLVED_MAIL_DAYS", "90"))
 RETENTION_IMPORT_FILE_DAYS = int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "30"))
+# The search log (search/insights_log.py): raw rows for this many days, then daily counts;
+# words shown in reports only once searched on this many different days.
+INSIGHTS_RAW_DAYS = int(os.environ.get("INSIGHTS_RAW_DAYS", "30"))
+INSIGHTS_MIN_DAYS = int(os.environ.get("INSIGHTS_MIN_DAYS", "3"))
 # Form fields are small: refuse request bodies (files aside) over 1 MB before parsing them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 LOGIN_URL = "login"

@@ -64,3 +64,89 @@ def test_only_first_pages_count_and_long_queries_are_cut(client, site_tree):
     client.get("/api/v1/offers/", {"q": "ä" * 100 + "b" * 50})
     (row,) = rows()
     assert row.query == "ä" * 100
+
+
+def test_opening_an_offer_counts_a_view_cached_or_not(client, site_tree, cached):  # noqa: F811
+    from search.models import OfferViewDay
+
+    offer = make_offer(site_tree, "Nähtreff", title_ar="خياطة", slug="naehtreff")
+    for _ in range(3):
+        response = client.get("/ar/angebote/naehtreff/")
+        assert response.status_code == 200
+        assert insights_log.VIEW_HEADER not in response.headers
+    client.get("/de/angebote/naehtreff/")
+    insights_log.flush()
+    counts = dict(OfferViewDay.objects.filter(offer=offer).values_list("language", "views"))
+    assert counts == {"ar": 3, "de": 1}
+
+
+def test_rare_words_stay_hidden_until_searched_on_three_different_days(settings):
+    import datetime as dt
+
+    from search.insights import visible_queries
+
+    today = dt.date(2026, 11, 30)
+
+    def searched(words: str, day: dt.date, times: int = 1, results: int = 0) -> None:
+        SearchLogEntry.objects.bulk_create(
+            SearchLogEntry(
+                day=day, query=words, language="fa", town="Peiting", results=results, source="page"
+            )
+            for _ in range(times)
+        )
+
+    searched("نانوایی", today, times=10)  # one evening, one person: hidden
+    for back in range(2):
+        searched("خیاطی", today - dt.timedelta(days=back))  # two days: hidden
+    for back in range(3):
+        searched("کلاس شنا", today - dt.timedelta(days=back))  # three days: shown
+    shown = visible_queries(today - dt.timedelta(days=30), today)
+    assert [(q.query, q.searches, q.without_results, q.days) for q in shown] == [
+        ("کلاس شنا", 3, 3, 3)
+    ]
+    settings.INSIGHTS_MIN_DAYS = 1
+    assert {q.query for q in visible_queries(today - dt.timedelta(days=30), today)} == {
+        "نانوایی",
+        "خیاطی",
+        "کلاس شنا",
+    }
+
+
+def test_raw_rows_become_daily_counts_after_the_retention_period(settings):
+    import datetime as dt
+
+    from search.insights import aggregate_old_rows, visible_queries
+    from search.models import SearchDay
+
+    settings.INSIGHTS_RAW_DAYS = 30
+    today = dt.date(2026, 11, 30)
+    old, recent = today - dt.timedelta(days=31), today - dt.timedelta(days=30)
+    for day, results in ((old, 0), (old, 2), (recent, 0)):
+        SearchLogEntry.objects.create(
+            day=day, query="kurs", language="de", town="", results=results, source="api"
+        )
+    assert aggregate_old_rows(today) == 2
+    assert list(SearchLogEntry.objects.values_list("day", flat=True)) == [recent]
+    (folded,) = SearchDay.objects.all()
+    assert (folded.day, folded.searches, folded.without_results) == (old, 2, 1)
+    settings.INSIGHTS_MIN_DAYS = 2  # folded and raw rows count together
+    (shown,) = visible_queries(old, today)
+    assert (shown.searches, shown.days) == (3, 2)
+
+
+def test_the_daily_clean_up_folds_the_log(settings):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from search.models import SearchDay
+
+    long_ago = timezone.localdate() - dt.timedelta(days=settings.INSIGHTS_RAW_DAYS + 1)
+    SearchLogEntry.objects.create(
+        day=long_ago, query="kurs", language="de", town="", results=0, source="api"
+    )
+    call_command("clean_up", stdout=io.StringIO())
+    assert not SearchLogEntry.objects.exists()
+    assert SearchDay.objects.get().searches == 1
