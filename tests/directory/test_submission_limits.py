@@ -109,6 +109,7 @@ def test_the_privacy_page_states_the_periods(client, site_tree, language, settin
 
     settings.RETENTION_UNCONFIRMED_DAYS = 13
     settings.RETENTION_IMPORT_FILE_DAYS = 29
+    settings.INSIGHTS_RAW_DAYS, settings.INSIGHTS_MIN_DAYS = 31, 4
     settings.GEOCODER_ENABLED, settings.GEOCODER_DOMAIN = True, "geo.example.org"
     with translation.override("de"):
         page = StandardPage(title="Datenschutz", slug="datenschutz")
@@ -119,6 +120,7 @@ def test_the_privacy_page_states_the_periods(client, site_tree, language, settin
     html = client.get(f"/{language}/datenschutz/").content.decode()
     facts = html[html.index('id="privacy-facts-heading"') :]
     assert " 13 " in facts and " 7 " in facts and " 29 " in facts and "geo.example.org" in facts
+    assert " 31 " in facts and " 4 " in facts  # the search log's retention and threshold
     settings.GEOCODER_ENABLED = False
     html = client.get(f"/{language}/datenschutz/").content.decode()
     assert "geo.example.org" not in html
