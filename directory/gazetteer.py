@@ -10,6 +10,7 @@ to the district (``DISTRICT_CENTER``) wins, then the most populous.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -129,9 +130,14 @@ class Gazetteer:
     def near(self, point: GeoPoint, radius_km: float) -> list[tuple[float, Place]]:
         """Places within ``radius_km`` of ``point``, nearest first, with their distance."""
         found = []
+        # A cheap box first: one degree of latitude is about 111 km, one of longitude
+        # 111 km × cos(latitude) (a little more towards the pole, so the box is generous).
+        lat_span = radius_km / 111.0
+        lon_span = radius_km / (111.0 * max(0.1, math.cos(math.radians(abs(point.latitude) + 1))))
         for place in self.places:
-            # A cheap box first: one degree of latitude is about 111 km.
-            if abs(place.latitude - point.latitude) * 111.0 > radius_km:
+            if abs(place.latitude - point.latitude) > lat_span:
+                continue
+            if abs(place.longitude - point.longitude) > lon_span:
                 continue
             distance = distance_km(point, place.latitude, place.longitude)
             if distance <= radius_km:

@@ -81,3 +81,31 @@ def visible_queries(since: dt.date, until: dt.date) -> list[QueryCount]:
         if len(days) >= settings.INSIGHTS_MIN_DAYS and query
     ]
     return sorted(shown, key=lambda q: (-q.searches, q.query))
+
+
+def without_results(since: dt.date, until: dt.date) -> list[QueryCount]:
+    """Visible words that found nothing at least once in the period, most often first."""
+    shown = [q for q in visible_queries(since, until) if q.without_results]
+    return sorted(shown, key=lambda q: (-q.without_results, -q.searches, q.query))
+
+
+def weekly_without_results(
+    keys: set[tuple[str, str, str]], until: dt.date, weeks: int
+) -> dict[tuple[str, str, str], list[int]]:
+    """Searches without results per week, oldest week first, for each (query, language,
+    town) in ``keys`` (already visible): the trend of a gap, the last week ending ``until``."""
+    since = until - dt.timedelta(days=7 * weeks - 1)
+    trends = {key: [0] * weeks for key in keys}
+
+    def add(key, day, count) -> None:
+        if key in trends and count:
+            trends[key][(day - since).days // 7] += count
+
+    fields = ("query", "language", "town", "day")
+    raw = SearchLogEntry.objects.filter(day__range=(since, until), results=0)
+    for row in raw.values(*fields).annotate(n=Count("pk")):
+        add((row["query"], row["language"], row["town"]), row["day"], row["n"])
+    folded = SearchDay.objects.filter(day__range=(since, until), without_results__gt=0)
+    for row in folded.values(*fields).annotate(n=Sum("without_results")):
+        add((row["query"], row["language"], row["town"]), row["day"], row["n"])
+    return trends

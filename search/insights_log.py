@@ -17,7 +17,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.conf import settings
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -60,7 +61,7 @@ def filters_of(query: OfferQuery) -> str:
 
 def mark(response, query: OfferQuery, results: int, source: str) -> None:
     """Note on ``response`` what was searched and found (only the first page counts)."""
-    if query.page != 1:
+    if query.page != 1 or not settings.INSIGHTS_LOG:
         return
     response[HEADER] = json.dumps(
         {
@@ -77,6 +78,8 @@ def mark(response, query: OfferQuery, results: int, source: str) -> None:
 
 def mark_view(response, offer_id: int, language: str) -> None:
     """Note on ``response`` that an offer's page was opened (in ``language``)."""
+    if not settings.INSIGHTS_LOG:
+        return
     response[VIEW_HEADER] = json.dumps({"o": int(offer_id), "l": language})
 
 
@@ -95,17 +98,27 @@ class _Buffer:
 
     def add(self, note: dict[str, Any]) -> None:
         with self.lock:
+            first = not self.rows and not self.views
             self.rows.append(note)
             due = self.due()
-        if due:
-            flush()
+        self.settle(due, first)
 
     def count_view(self, key: tuple[Any, int, str]) -> None:
         with self.lock:
+            first = not self.rows and not self.views
             self.views[key] += 1
             due = self.due()
+        self.settle(due, first)
+
+    def settle(self, due: bool, first: bool) -> None:
         if due:
             flush()
+        elif first and settings.INSIGHTS_FLUSH_TIMER:
+            # On a quiet site no next search would come to write this one: a timer does,
+            # so a restart loses at most FLUSH_EVERY_SECONDS of counts.
+            timer = threading.Timer(FLUSH_EVERY_SECONDS, _flush_from_timer)
+            timer.daemon = True
+            timer.start()
 
 
 _buffer = _Buffer()
@@ -139,9 +152,25 @@ def record_view(header_value: str) -> None:
     _buffer.count_view(key)
 
 
+def discard() -> None:
+    """Drop what waits unwritten (the tests, between one test's data and the next)."""
+    with _buffer.lock:
+        _buffer.rows, _buffer.views = [], Counter()
+        _buffer.since = time.monotonic()
+
+
+def _flush_from_timer() -> None:
+    try:
+        flush()
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
 def flush() -> int:
     """Write the waiting rows in one INSERT and the view counts in one UPDATE each; a
     database failure drops them (counting is not worth an error page)."""
+    from directory.models import OfferPage
+
     from .models import OfferViewDay, SearchLogEntry
 
     with _buffer.lock:
@@ -151,7 +180,13 @@ def flush() -> int:
     try:
         with transaction.atomic():
             SearchLogEntry.objects.bulk_create([SearchLogEntry(**row) for row in rows])
+            # An offer deleted since it was opened has no row to count on (and its id in a
+            # request's transaction would fail that transaction's commit).
+            offers = {offer_id for _day, offer_id, _language in views}
+            existing = set(OfferPage.objects.filter(pk__in=offers).values_list("pk", flat=True))
             for (day, offer_id, language), count in views.items():
+                if offer_id not in existing:
+                    continue
                 counted = OfferViewDay.objects.filter(
                     day=day, offer_id=offer_id, language=language
                 ).update(views=F("views") + count)

@@ -88,4 +88,5 @@ def privacy_facts() -> dict:
         "map_tiles": bool(settings.MAP_TILE_URL),
         "insights_raw_days": settings.INSIGHTS_RAW_DAYS,
         "insights_min_days": settings.INSIGHTS_MIN_DAYS,
+        "insights_log": settings.INSIGHTS_LOG,
     }
