@@ -114,11 +114,32 @@ class MapTown:
     x: int
     y: int
     radius: int
-    labelled: bool
+    # Where the name is written (SVG text position and anchor); no anchor: not named.
+    label_x: int = 0
+    label_y: int = 0
+    anchor: str = ""
 
-    @property
-    def label_x(self) -> int:
-        return self.x + self.radius + 3
+
+CHAR_WIDTH = 6.2  # about one letter at 11 px
+Box = tuple[float, float, float, float]
+
+
+def label_box(label_x: float, label_y: float, anchor: str, name: str) -> Box:
+    """The room a name written at (``label_x``, ``label_y``) with ``anchor`` takes."""
+    width = CHAR_WIDTH * len(name)
+    left = {"start": label_x, "end": label_x - width}.get(anchor, label_x - width / 2)
+    return (left, label_y - 10, left + width, label_y + 2)
+
+
+def _label_places(x: int, y: int, r: int, name: str) -> list[tuple[Box, int, int, str]]:
+    """Where a town's name may go: right, left, above or below its circle."""
+    places = [(x + r + 3, y + 4, "start"), (x - r - 3, y + 4, "end")]
+    places += [(x, y - r - 3, "middle"), (x, y + r + 12, "middle")]
+    return [(label_box(lx, ly, anchor, name), lx, ly, anchor) for lx, ly, anchor in places]
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 @dataclass(frozen=True)
@@ -146,14 +167,36 @@ def coverage_map(title: str, towns: Iterable[tuple[str, float, float, int, bool]
     scale = (size / 2 - margin) / reach
     cos_lat = math.cos(math.radians(centre_lat))
     largest = max((offers for *_rest, offers, _l in towns), default=0) or 1
-    drawn = []
+    placed = []
     for name, latitude, longitude, offers, labelled in towns:
         east = (longitude - centre_lon) * 111.32 * cos_lat
         north = (latitude - centre_lat) * 110.57
         x, y = round(size / 2 + east * scale), round(size / 2 - north * scale)
-        if not (margin <= x <= size - margin and margin <= y <= size - margin):
+        if margin <= x <= size - margin and margin <= y <= size - margin:
+            # Area, not radius, grows with the count, so large towns do not look larger still.
+            radius = round(3 + 14 * math.sqrt(offers / largest)) if offers else 4
+            placed.append((name, offers, x, y, radius, labelled))
+    circles = {name: (x - r, y - r, x + r, y + r) for name, _o, x, y, r, _l in placed}
+    boxes: list[Box] = []
+    # The large towns are named first (for orientation), then every town without offers
+    # (what the map is for). A name that would cover another name or circle is left out:
+    # the circle's title and the table still give it.
+    labels: dict[str, tuple[int, int, str]] = {}
+    # The large towns are named first (for orientation), then every town without offers
+    # (what the map is for). A name that would leave the frame or cover another name or
+    # circle is left out: the circle's title and the table still give it.
+    for name, offers, x, y, radius, labelled in sorted(placed, key=lambda t: (not t[5], t[1] > 0)):
+        if not (labelled or not offers):
             continue
-        # Area, not radius, grows with the count, so large towns do not look larger still.
-        radius = round(3 + 14 * math.sqrt(offers / largest)) if offers else 4
-        drawn.append(MapTown(name, offers, x, y, radius, labelled))
+        others = [c for other, c in circles.items() if other != name]
+        for box, label_x, label_y, anchor in _label_places(x, y, radius, name):
+            inside = box[0] >= 2 and box[1] >= 2 and box[2] <= size - 2 and box[3] <= size - 2
+            if inside and not any(_overlap(box, other) for other in boxes + others):
+                boxes.append(box)
+                labels[name] = (round(label_x), round(label_y), anchor)
+                break
+    drawn = [
+        MapTown(name, offers, x, y, radius, *labels.get(name, (0, 0, "")))
+        for name, offers, x, y, radius, _labelled in placed
+    ]
     return CoverageMap(title=title, towns=drawn, size=size)

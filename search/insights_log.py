@@ -90,7 +90,10 @@ class _Buffer:
         self.lock = threading.Lock()
         self.rows: list[dict[str, Any]] = []
         self.views: Counter[tuple[Any, int, str]] = Counter()
-        self.since = time.monotonic()
+        self.since = time.monotonic()  # when the oldest waiting entry came
+        self.waiting = False  # a timer will write what waits
+        self.writing = False  # a thread writes a full buffer right now
+        self.timers: list[threading.Timer] = []
 
     def due(self) -> bool:
         waiting = len(self.rows) + len(self.views)
@@ -98,27 +101,50 @@ class _Buffer:
 
     def add(self, note: dict[str, Any]) -> None:
         with self.lock:
-            first = not self.rows and not self.views
+            self._started()
             self.rows.append(note)
-            due = self.due()
-        self.settle(due, first)
+            inline = self._arrange()
+        if inline:
+            flush()
 
     def count_view(self, key: tuple[Any, int, str]) -> None:
         with self.lock:
-            first = not self.rows and not self.views
+            self._started()
             self.views[key] += 1
-            due = self.due()
-        self.settle(due, first)
-
-    def settle(self, due: bool, first: bool) -> None:
-        if due:
+            inline = self._arrange()
+        if inline:
             flush()
-        elif first and settings.INSIGHTS_FLUSH_TIMER:
-            # On a quiet site no next search would come to write this one: a timer does,
-            # so a restart loses at most FLUSH_EVERY_SECONDS of counts.
-            timer = threading.Timer(FLUSH_EVERY_SECONDS, _flush_from_timer)
-            timer.daemon = True
-            timer.start()
+
+    def _started(self) -> None:
+        # The wait counts from the first entry, not from the last write: otherwise the
+        # first search after a quiet spell would find the buffer "due" and write inline.
+        if not self.rows and not self.views:
+            self.since = time.monotonic()
+
+    def _arrange(self) -> bool:
+        """Under the lock: arrange the write, never in the request when a thread can; True
+        when the caller is to write now.
+
+        The first entry starts a timer (on a quiet site no next search would come to write
+        it, and a restart loses at most FLUSH_EVERY_SECONDS of counts); a full buffer is
+        written by a thread at once. Without the timer (tests) a due buffer is written here.
+        """
+        if not settings.INSIGHTS_FLUSH_TIMER:
+            return self.due()
+        full = len(self.rows) + len(self.views) >= FLUSH_AT_ENTRIES
+        if full and not self.writing:
+            self.writing = True
+            delay = 0.0
+        elif not self.waiting:
+            self.waiting = True
+            delay = FLUSH_EVERY_SECONDS
+        else:
+            return False  # already arranged
+        worker = threading.Timer(delay, _flush_from_thread)
+        worker.daemon = True
+        self.timers = [timer for timer in self.timers if timer.is_alive()] + [worker]
+        worker.start()
+        return False
 
 
 _buffer = _Buffer()
@@ -153,13 +179,17 @@ def record_view(header_value: str) -> None:
 
 
 def discard() -> None:
-    """Drop what waits unwritten (the tests, between one test's data and the next)."""
+    """Drop what waits unwritten, and the timers that would write it (the tests, between
+    one test's data and the next)."""
     with _buffer.lock:
+        for timer in _buffer.timers:
+            timer.cancel()
+        _buffer.timers = []
         _buffer.rows, _buffer.views = [], Counter()
-        _buffer.since = time.monotonic()
+        _buffer.waiting = _buffer.writing = False
 
 
-def _flush_from_timer() -> None:
+def _flush_from_thread() -> None:
     try:
         flush()
     finally:
@@ -176,7 +206,7 @@ def flush() -> int:
     with _buffer.lock:
         rows, _buffer.rows = _buffer.rows, []
         views, _buffer.views = _buffer.views, Counter()
-        _buffer.since = time.monotonic()
+        _buffer.waiting = _buffer.writing = False
     try:
         with transaction.atomic():
             SearchLogEntry.objects.bulk_create([SearchLogEntry(**row) for row in rows])

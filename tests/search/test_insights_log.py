@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from search import insights_log
 from search.models import SearchLogEntry
 from tests.cms.test_page_cache import cached  # noqa: F401 - the fixture
-from tests.factories import make_offer
+from tests.factories import make_offer, restore_after_flush
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +152,26 @@ def test_the_daily_clean_up_folds_the_log(settings):
     call_command("clean_up", stdout=io.StringIO())
     assert not SearchLogEntry.objects.exists()
     assert SearchDay.objects.get().searches == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_never_writes_the_log_itself_a_thread_does(settings, monkeypatch):
+    # As deployed: a timer writes what waits, and a full buffer goes to a thread at once,
+    # so neither the first search after a quiet spell nor the 200th pays for an INSERT.
+    restore_after_flush()
+    settings.INSIGHTS_FLUSH_TIMER = True
+    monkeypatch.setattr(insights_log, "FLUSH_EVERY_SECONDS", 0.3)
+    monkeypatch.setattr(insights_log, "FLUSH_AT_ENTRIES", 5)
+    note = '{"q": "kurs", "l": "ar", "f": "", "t": "", "n": 0, "s": "page"}'
+    insights_log.record(note)
+    assert SearchLogEntry.objects.count() == 0  # not in the request
+    deadline = time.monotonic() + 10
+    while SearchLogEntry.objects.count() < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert SearchLogEntry.objects.count() == 1  # the timer wrote it
+    monkeypatch.setattr(insights_log, "FLUSH_EVERY_SECONDS", 60)  # now only a full buffer
+    for _ in range(5):
+        insights_log.record(note)  # the fifth fills the buffer: a thread writes at once
+    while SearchLogEntry.objects.count() < 6 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert SearchLogEntry.objects.count() == 6

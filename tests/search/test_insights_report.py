@@ -271,3 +271,29 @@ def test_months_are_parsed_strictly():
         for text in ("2026-12", "2026-1", "٢٠٢٦-١١", "2026-00", " 2026-11", "1999-12", ""):
             assert parse_month(text) is None, text
         assert timezone.localdate() == dt.date(2026, 11, 20)
+
+
+def test_map_names_stay_inside_and_apart():
+    from search.insights_charts import coverage_map, label_box
+    from search.insights_report import _district_towns
+
+    towns = _district_towns()
+    assert len(towns) > 30  # the demo district's gazetteer: the test has something to place
+    drawn = coverage_map(
+        "Karte",
+        (
+            (name, lat, lon, (index % 3) * 4, population >= 5000)
+            for index, (name, (lat, lon, population)) in enumerate(towns.items())
+        ),
+    )
+    boxes = []
+    for town in drawn.towns:
+        if not town.anchor:
+            continue
+        boxes.append(label_box(town.label_x, town.label_y, town.anchor, town.name))
+    gaps = [town for town in drawn.towns if not town.offers]
+    assert sum(1 for town in gaps if town.anchor) >= len(gaps) * 2 // 3  # most gaps are named
+    for i, a in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= drawn.size and a[1] >= 0 and a[3] <= drawn.size, a
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
