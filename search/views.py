@@ -75,7 +75,10 @@ def offer_list_context(request: HttpRequest) -> dict:
     context["panel_errors"] = bool(form.is_bound and set(form.errors) - {"q", "page"})
     if not form.is_valid():
         return context
-    results = search(form.to_query())
+    query = form.to_query()
+    results = search(query)
+    # For the search log (search.insights_middleware): what was asked and how much was found.
+    request.gemeinsam_search = (query, results.count)
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     list_query, map_query = query_without_page.copy(), query_without_page.copy()

@@ -46,6 +46,17 @@ def _fresh_search_snapshot():
     snapshot._snapshot = None
 
 
+@pytest.fixture(autouse=True)
+def _empty_search_log_buffer():
+    """Counts a test's requests left in the search log's buffer belong to its rolled-back
+    data: the next test must not write them (its offers are gone)."""
+    from search import insights_log
+
+    insights_log.discard()
+    yield
+    insights_log.discard()
+
+
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """A local server speaking S3's protocol, for the whole run (tests/fakes/s3_server.py)."""

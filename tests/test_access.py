@@ -68,6 +68,11 @@ ACCESS_TABLE: list[tuple[str, int | str, int | str, int | str, int | str, int | 
     # The import is the moderators' (and the superuser's).
     ("/admin/import/",                                      AL,   AL,   AL,   OK,   OK),
     ("/admin/import/template.xlsx",                         AL,   AL,   AL,   OK,   OK),
+    # The insights (issue 17) too, with the search words a gap becomes.
+    ("/admin/insights/",                                    AL,   AL,   AL,   OK,   OK),
+    ("/admin/insights/report/",                             AL,   AL,   AL,   OK,   OK),
+    ("/admin/insights/coverage.csv",                        AL,   AL,   AL,   OK,   OK),
+    ("/admin/snippets/offer_search/thesaurusterm/add/",     AL,   AL,   AL,   OK,   OK),
     # The Django admin is for superusers only: moderators are not staff.
     ("/django-admin/",                                      DL,   DL,   DL,   DL,   OK),
 ]

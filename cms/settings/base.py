@@ -76,7 +76,11 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cookie-less GET requests from memory, before sessions and views (cms/page_cache.py).
+    # The search log (issue 17) counts answers from the page cache too: outside it, the
+    # log; inside it, the note the log reads, kept by the cache with the answer.
+    "search.insights_middleware.SearchLogMiddleware",
     "cms.page_cache.AnonymousPageCacheMiddleware",
+    "search.insights_middleware.SearchNoteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's, but a 404 of the language-free HSDS API stays a 404 (cms/language_redirect.py).
     "cms.language_redirect.LocaleMiddleware",
@@ -365,6 +369,17 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 7
 RETENTION_UNCONFIRMED_DAYS = int(os.environ.get("RETENTION_UNCONFIRMED_DAYS", "14"))
 RETENTION_RESOLVED_MAIL_DAYS = int(os.environ.get("RETENTION_RESOLVED_MAIL_DAYS", "90"))
 RETENTION_IMPORT_FILE_DAYS = int(os.environ.get("RETENTION_IMPORT_FILE_DAYS", "30"))
+# The search log (search/insights_log.py): raw rows for this many days, then daily counts;
+# words shown in reports only once searched on this many different days. INSIGHTS_LOG=0
+# keeps no log at all (and the benchmark compares the two).
+INSIGHTS_LOG = env_bool("INSIGHTS_LOG", True)
+# Counts wait in each worker's memory; a timer writes them within 5 s. Tests write them
+# themselves (a timer's thread would write outside the test's transaction).
+INSIGHTS_FLUSH_TIMER = env_bool("INSIGHTS_FLUSH_TIMER", True)
+INSIGHTS_RAW_DAYS = int(os.environ.get("INSIGHTS_RAW_DAYS", "30"))
+INSIGHTS_MIN_DAYS = int(os.environ.get("INSIGHTS_MIN_DAYS", "3"))
+# The coverage table lists every town of the district at least this large, offers or not.
+INSIGHTS_TOWN_POPULATION = int(os.environ.get("INSIGHTS_TOWN_POPULATION", "2000"))
 # Form fields are small: refuse request bodies (files aside) over 1 MB before parsing them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 LOGIN_URL = "login"

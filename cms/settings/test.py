@@ -29,3 +29,4 @@ SITE_URL = "http://testserver"
 # The page cache only where a test turns it on (tests/cms/test_page_cache.py): elsewhere
 # tests change rows directly, without the signals a real change sends.
 PAGE_CACHE_SECONDS = 0
+INSIGHTS_FLUSH_TIMER = False  # tests call search.insights_log.flush() themselves

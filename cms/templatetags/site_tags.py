@@ -78,11 +78,15 @@ def footer_links(context) -> dict:
 
 @register.simple_tag
 def privacy_facts() -> dict:
-    """What the privacy page must state, from the settings in force: retention and geocoding."""
+    """What the privacy page must state, from the settings in force: retention, geocoding
+    and the search log."""
     from directory.retention import periods
 
     return {
         "keep": periods(),
         "geocoder": settings.GEOCODER_DOMAIN if settings.GEOCODER_ENABLED else "",
         "map_tiles": bool(settings.MAP_TILE_URL),
+        "insights_raw_days": settings.INSIGHTS_RAW_DAYS,
+        "insights_min_days": settings.INSIGHTS_MIN_DAYS,
+        "insights_log": settings.INSIGHTS_LOG,
     }

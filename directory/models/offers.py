@@ -349,6 +349,8 @@ class OfferPage(MultilingualPage):
         context["upcoming"] = self.upcoming(limit=5)
         context["absolute_url"] = self.get_full_url(request)
         if context["is_current"]:
+            # For the view count (search's insights log, issue 17): which offer, which language.
+            request.gemeinsam_offer_view = (self.pk, language)
             from ..structured_data import offer_data, script_element  # built from this model
 
             context["structured_data"] = script_element(offer_data(self, language, request))

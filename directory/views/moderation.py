@@ -1,6 +1,7 @@
-"""Admin views for offers in review: the decision dialog and the comparison of two versions.
+"""Admin views for offers: the decision dialog, the comparison of two versions, and a new
+offer with a suggested title.
 
-Both are Wagtail's own views with one addition each; ``OfferPageViewSet`` in
+All are Wagtail's own views with one addition each; ``OfferPageViewSet`` in
 ``directory.wagtail_hooks`` uses them for offer pages only.
 """
 
@@ -15,6 +16,7 @@ from django.shortcuts import redirect
 from django.utils.html import strip_tags
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from wagtail.admin.views.pages.create import CreateView
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.views.pages.revisions import RevisionsCompareView
 from wagtail.admin.views.pages.workflow import CollectWorkflowActionDataView, WorkflowActionView
@@ -65,6 +67,19 @@ def empty_on_both_sides(comparison: Any) -> bool:
     if not (hasattr(comparison, "val_a") and hasattr(comparison, "val_b")):
         return False
     return _empty(comparison.val_a) and _empty(comparison.val_b)
+
+
+class OfferCreateView(CreateView):
+    """A new offer, its title filled in from ``?title=`` (the insights page's "start an
+    offer" for words people searched without results). Only a suggestion: the form's
+    own checks apply when it is saved."""
+
+    def get(self, request, *args, **kwargs):
+        suggested = " ".join(request.GET.get("title", "").split())  # one line, no CR/LF
+        if suggested:
+            # The German title is the required one, whatever language the admin speaks.
+            setattr(self.page, f"title_{SOURCE_LANGUAGE}", suggested[:255])
+        return super().get(request, *args, **kwargs)
 
 
 class OfferEditView(EditView):

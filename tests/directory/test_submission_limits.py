@@ -12,6 +12,8 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from directory import retention
 from directory.models import OfferOwner, OfferPage, OrganisationPage
@@ -109,6 +111,7 @@ def test_the_privacy_page_states_the_periods(client, site_tree, language, settin
 
     settings.RETENTION_UNCONFIRMED_DAYS = 13
     settings.RETENTION_IMPORT_FILE_DAYS = 29
+    settings.INSIGHTS_RAW_DAYS, settings.INSIGHTS_MIN_DAYS = 31, 4
     settings.GEOCODER_ENABLED, settings.GEOCODER_DOMAIN = True, "geo.example.org"
     with translation.override("de"):
         page = StandardPage(title="Datenschutz", slug="datenschutz")
@@ -119,6 +122,18 @@ def test_the_privacy_page_states_the_periods(client, site_tree, language, settin
     html = client.get(f"/{language}/datenschutz/").content.decode()
     facts = html[html.index('id="privacy-facts-heading"') :]
     assert " 13 " in facts and " 7 " in facts and " 29 " in facts and "geo.example.org" in facts
+    assert " 31 " in facts and " 4 " in facts  # the search log's retention and threshold
+    with translation.override(language):
+        not_stored = gettext(
+            "Searching needs no account and sets no cookie. What you search for is not stored."
+        )
+        views = gettext(
+            "How often an offer's page is opened is counted the same way: per offer, "
+            "language and day."
+        )
+    assert escape(views) in facts and escape(not_stored) not in facts
     settings.GEOCODER_ENABLED = False
+    settings.INSIGHTS_LOG = False  # no log: the page says nothing is stored
     html = client.get(f"/{language}/datenschutz/").content.decode()
     assert "geo.example.org" not in html
+    assert escape(not_stored) in html and " 31 " not in html

@@ -46,6 +46,27 @@ def test_gazetteer_prefers_the_namesake_near_the_district(settings):
     assert resolve_place("Weilheim").land == "01"
 
 
+def test_places_near_reads_its_grid_and_answers_as_a_full_scan():
+    import random
+
+    from directory.gazetteer import _gazetteer, places_near
+
+    places = _gazetteer().places
+    chance = random.Random(17)
+    for _ in range(200):
+        point = GeoPoint(chance.uniform(47.0, 55.2), chance.uniform(5.8, 15.1))
+        radius = chance.choice([0.5, 3, 15, 25, 60, 400, 2000])
+        scan = sorted(
+            (d, p.name)
+            for p in places
+            if (d := distance_km(point, p.latitude, p.longitude)) <= radius
+        )
+        assert sorted((d, p.name) for d, p in places_near(point, radius)) == scan, (point, radius)
+    # The district's towns, nearest first.
+    nearest = places_near(GeoPoint(47.8415, 11.1548), 15)
+    assert nearest[0][1].name == "Weilheim" and nearest[0][0] < 2
+
+
 def test_gazetteer_unknown_place():
     assert resolve_place("Atlantis am Meer") is None
     assert resolve_place("00000") is None
