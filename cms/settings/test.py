@@ -1,6 +1,9 @@
 """Settings for the test suite: fast hashing, mail kept in memory, media in a temp dir."""
 
+import atexit
+import shutil
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -30,3 +33,11 @@ SITE_URL = "http://testserver"
 # tests change rows directly, without the signals a real change sends.
 PAGE_CACHE_SECONDS = 0
 INSIGHTS_FLUSH_TIMER = False  # tests call search.insights_log.flush() themselves
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file like the embedded default's (WAL, IMMEDIATE, a busy timeout), not shared memory:
+    # the threads of a test then wait for each other as workers do, instead of failing at
+    # once with "database table is locked".
+    _database_folder = tempfile.mkdtemp(prefix="gemeinsam-test-db-")
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(_database_folder) / "test.sqlite3")}  # noqa: F405
+    # Removed when the process ends, after pytest-django has dropped the database.
+    atexit.register(shutil.rmtree, _database_folder, True)
