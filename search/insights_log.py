@@ -33,9 +33,14 @@ FLUSH_EVERY_SECONDS = 5.0
 FLUSH_AT_ENTRIES = 200
 
 
+# Direction overrides and isolates (U+202A–E, U+2066–9) and marks: a query holding one would
+# turn the rest of its report row around. The Farsi zero-width non-joiner (U+200C) stays.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F])
+
+
 def normalise_query(text: str) -> str:
-    """Lower case, white space collapsed, at most 100 characters."""
-    return " ".join((text or "").casefold().split())[:MAX_QUERY]
+    """Lower case, white space collapsed, no direction controls, at most 100 characters."""
+    return " ".join((text or "").translate(BIDI_CONTROLS).casefold().split())[:MAX_QUERY]
 
 
 def town_of(query: OfferQuery) -> str:

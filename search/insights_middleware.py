@@ -11,13 +11,17 @@ from django.http import HttpRequest, HttpResponseBase
 from . import insights_log
 
 
-class SearchLogMiddleware:
-    """Outside the page cache: turn a search's note into a log row and drop the header."""
+class _LogMiddleware:
+    """Left out of the stack altogether when the log is off (``INSIGHTS_LOG=0``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         if not settings.INSIGHTS_LOG:
             raise MiddlewareNotUsed
         self.get_response = get_response
+
+
+class SearchLogMiddleware(_LogMiddleware):
+    """Outside the page cache: turn a search's note into a log row and drop the header."""
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
@@ -33,15 +37,10 @@ class SearchLogMiddleware:
         return response
 
 
-class SearchNoteMiddleware:
+class SearchNoteMiddleware(_LogMiddleware):
     """Inside the page cache: a result page's search (noted on the request by the page's
     hook) and an offer page's offer become the response's notes, so the cache keeps them
     with the answer."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        if not settings.INSIGHTS_LOG:
-            raise MiddlewareNotUsed
-        self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)

@@ -175,3 +175,14 @@ def test_a_search_never_writes_the_log_itself_a_thread_does(settings, monkeypatc
     while SearchLogEntry.objects.count() < 6 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert SearchLogEntry.objects.count() == 6
+
+
+def test_hostile_queries_are_stored_as_plain_short_words(client, site_tree):
+    # The search form refuses a line break (one-line field) and 2 MB: no search, no row.
+    refused = client.get("/fa/angebote/", {"q": "\u202eKURS\r\nSet-Cookie: x"})
+    huge = client.get("/fa/angebote/", {"q": "x" * 2_000_000})
+    client.get("/fa/angebote/", {"q": "\u202eKURS\u2066 ①"})  # overrides go
+    client.get("/fa/angebote/", {"q": "کلاس\u200cها"})  # the zero-width non-joiner stays
+    assert refused.status_code == 200 and huge.status_code in (200, 400)
+    assert "Set-Cookie" not in refused.headers
+    assert [r.query for r in rows()] == ["kurs ①", "کلاس\u200cها"]
